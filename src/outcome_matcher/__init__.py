@@ -1,0 +1,3 @@
+"""outcome-matcher: align learning outcomes with competency frameworks, offline and multilingual."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,78 @@
+"""App factory: no global state; the lifespan loads what the caller did not inject."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from outcome_matcher import __version__, web
+from outcome_matcher.api import (
+    catalogues,
+    decisions,
+    frameworks,
+    health,
+    jobs,
+    review,
+    standard_settings,
+    suggestions,
+    users,
+)
+from outcome_matcher.api.limits import BodySizeLimit
+from outcome_matcher.config import Settings
+from outcome_matcher.embedding import load_encoder
+from outcome_matcher.errors import OutcomeMatcherError
+from outcome_matcher.matching import Matcher
+from outcome_matcher.operations import load_matcher
+from outcome_matcher.reports import router as reports_router
+from outcome_matcher.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    matcher: Matcher | None = None,
+    store: Store | None = None,
+) -> FastAPI:
+    """Build the app. Tests inject a tiny matcher and a temporary store."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own_store = store is None
+        app.state.store = store or Store.open(settings.db_url)
+        app.state.matcher = matcher or load_matcher(
+            settings, app.state.store, load_encoder(settings)
+        )
+        try:
+            yield
+        finally:
+            if own_store:
+                app.state.store.close()
+
+    app = FastAPI(
+        title="outcome-matcher",
+        version=__version__,
+        description="Suggests which modules cover which competencies, with evidence.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    app.add_exception_handler(OutcomeMatcherError, _handle_error)  # type: ignore[arg-type]
+    routers = (health, frameworks, catalogues, suggestions, review, decisions, users)
+    for module in (*routers, standard_settings, jobs):
+        app.include_router(module.router)
+    app.include_router(reports_router.router)
+    web.install_web(app)  # the reviewer UI: pages at /, static files at /static
+    return app
+
+
+async def _handle_error(request: Request, error: OutcomeMatcherError) -> JSONResponse:
+    if error.status >= 500:
+        log.error("%s %s: %s", request.method, request.url.path, error.message)
+    return JSONResponse(status_code=error.status, content=error.to_dict())

@@ -1,0 +1,51 @@
+"""Catalogues and programmes: list, read, and import a catalogue file."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, UploadFile
+
+from outcome_matcher.api.deps import CurrentUser, Editor, SettingsDep, StoreDep
+from outcome_matcher.errors import InputError
+from outcome_matcher.operations import add_catalogue
+from outcome_matcher.schemas import Programme
+from outcome_matcher.store.models_public import CatalogueImport, CatalogueInfo, ProgrammeInfo
+
+router = APIRouter(tags=["catalogues"])
+_SUFFIXES = {".csv", ".json", ".yaml", ".yml"}
+
+
+@router.get("/catalogues")
+def list_catalogues(store: StoreDep, user: CurrentUser) -> list[CatalogueInfo]:
+    return store.list_catalogues()
+
+
+@router.post("/catalogues", status_code=201)
+def import_catalogue(
+    file: UploadFile, store: StoreDep, settings: SettingsDep, user: Editor
+) -> CatalogueImport:
+    """Import a catalogue file (CSV, JSON or YAML); re-importing the same file is a no-op."""
+    name = Path(file.filename or "upload").name
+    suffix = Path(name).suffix.lower()
+    if suffix not in _SUFFIXES:
+        raise InputError(f"unsupported file type {suffix!r}", file=name, field="file")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(file.file.read())
+        return add_catalogue(store, path, name=None, max_chars=settings.max_text_chars)
+
+
+@router.get("/programmes")
+def list_programmes(
+    store: StoreDep, user: CurrentUser, catalogue: str | None = None
+) -> list[ProgrammeInfo]:
+    return store.list_programmes(catalogue)
+
+
+@router.get("/programmes/{code}")
+def get_programme(
+    code: str, store: StoreDep, user: CurrentUser, catalogue: str | None = None
+) -> Programme:
+    return store.get_programme(code, catalogue)

@@ -1,0 +1,106 @@
+"""Decisions: record one, read the history and the flagged, export and import mapping tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, UploadFile
+from fastapi.responses import Response
+
+from outcome_matcher.api.deps import CurrentUser, MatcherDep, StoreDep, require_role
+from outcome_matcher.errors import InputError
+from outcome_matcher.mapping_table import export_csv, import_csv
+from outcome_matcher.review_rules import enforce_reason_rule
+from outcome_matcher.store.models_public import (
+    DecisionCreate,
+    DecisionImportResult,
+    DecisionPublic,
+    UserInfo,
+)
+
+router = APIRouter(prefix="/decisions", tags=["decisions"])
+# Auditors only read; admins pass every role check.
+Decider = Annotated[UserInfo, Depends(require_role("designer", "reviewer"))]
+
+
+@router.post("", status_code=201)
+def post_decision(
+    body: DecisionCreate, store: StoreDep, matcher: MatcherDep, user: Decider
+) -> DecisionPublic:
+    """Record a verdict as the authenticated user; 409 with the current state when stale."""
+    enforce_reason_rule(store, matcher, body)
+    return store.decide(body, user)
+
+
+@router.get("/history")
+def get_history(
+    store: StoreDep,
+    user: CurrentUser,
+    programme: str | None = None,
+    module: str | None = None,
+    catalogue: str | None = None,
+    framework: str | None = None,
+    competency_id: str | None = None,
+    standard: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+) -> list[DecisionPublic]:
+    """Every decision matching the filters, superseded ones included, oldest first."""
+    return store.decision_history(
+        programme=programme,
+        module=module,
+        catalogue=catalogue,
+        framework=framework,
+        competency_id=competency_id,
+        standard=standard,
+        limit=limit,
+    )
+
+
+@router.get("/flagged")
+def get_flagged(
+    store: StoreDep,
+    user: CurrentUser,
+    programme: str | None = None,
+    framework: str | None = None,
+    catalogue: str | None = None,
+) -> list[DecisionPublic]:
+    """Current decisions whose outcome or competency changed since: they need re-review."""
+    return store.flagged_decisions(programme=programme, framework=framework, catalogue=catalogue)
+
+
+@router.get("/export", response_class=Response)
+def export_decisions(
+    programme: str,
+    framework: str,
+    store: StoreDep,
+    user: CurrentUser,
+    catalogue: str | None = None,
+) -> Response:
+    """The programme's current decisions as an ESCO-style mapping table (CSV)."""
+    text = export_csv(store, programme, framework, catalogue)
+    name = f"{programme}-{framework}-mapping.csv".replace("/", "_").replace('"', "")
+    return Response(
+        content=text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.post("/import")
+def import_decisions(
+    file: UploadFile,
+    framework: str,
+    store: StoreDep,
+    user: Decider,
+    catalogue: str | None = None,
+) -> DecisionImportResult:
+    """Load a mapping table as decisions by the caller; a bad row anywhere imports nothing."""
+    name = Path(file.filename or "upload.csv").name
+    try:
+        text = file.file.read().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 (byte {exc.start})", file=name, field="file") from exc
+    return import_csv(
+        store, text, framework=framework, reviewer=user, catalogue=catalogue, file=name
+    )

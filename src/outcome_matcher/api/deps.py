@@ -1,0 +1,70 @@
+"""Dependencies as Annotated aliases: settings, store, matcher and the authenticated user."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from outcome_matcher.config import Settings
+from outcome_matcher.errors import AuthError, ForbiddenError
+from outcome_matcher.matching import Matcher
+from outcome_matcher.store import Store
+from outcome_matcher.store.models_public import Role, UserInfo
+
+_bearer = HTTPBearer(auto_error=False, description="token from `outcome-matcher users add`")
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def get_matcher(request: Request) -> Matcher:
+    matcher: Matcher = request.app.state.matcher
+    return matcher
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[Store, Depends(get_store)]
+MatcherDep = Annotated[Matcher, Depends(get_matcher)]
+
+
+def get_current_user(
+    request: Request,
+    store: StoreDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> UserInfo:
+    """The user behind the bearer token (or the web UI's session cookie)."""
+    token = credentials.credentials if credentials else request.cookies.get("om_token")
+    if not token:
+        raise AuthError("missing bearer token: send 'Authorization: Bearer <token>'")
+    return store.authenticate(token)
+
+
+CurrentUser = Annotated[UserInfo, Depends(get_current_user)]
+
+
+def require_role(*roles: Role) -> Callable[[UserInfo], UserInfo]:
+    """A dependency that lets only the given roles (and admins) through."""
+
+    def check(user: CurrentUser) -> UserInfo:
+        if user.role != "admin" and user.role not in roles:
+            raise ForbiddenError(
+                f"role {user.role!r} may not do this; needs one of {', '.join(roles)}",
+                role=user.role,
+            )
+        return user
+
+    return check
+
+
+Editor = Annotated[UserInfo, Depends(require_role("designer"))]
+Admin = Annotated[UserInfo, Depends(require_role("admin"))]

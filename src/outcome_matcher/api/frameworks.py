@@ -1,0 +1,38 @@
+"""Frameworks and the standards defined over them (read-only over HTTP; import with the CLI)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query
+
+from outcome_matcher.api.deps import CurrentUser, StoreDep
+from outcome_matcher.schemas import Standard
+from outcome_matcher.store.models_public import FrameworkInfo, StandardInfo
+
+router = APIRouter(prefix="/frameworks", tags=["frameworks"])
+
+
+@router.get("")
+def list_frameworks(store: StoreDep, user: CurrentUser) -> list[FrameworkInfo]:
+    return store.list_frameworks()
+
+
+@router.get("/{name}")
+def get_framework(name: str, store: StoreDep, user: CurrentUser) -> FrameworkInfo:
+    return store.get_framework_info(name)
+
+
+@router.get("/{name}/standards")
+def list_standards(
+    name: str,
+    store: StoreDep,
+    user: CurrentUser,
+    q: str | None = Query(default=None, max_length=200, description="words in the label"),
+    limit: int = Query(default=50, ge=1, le=500),
+) -> list[StandardInfo]:
+    return store.list_standards(name, query=q, limit=limit)
+
+
+@router.get("/{name}/standards/{key:path}")
+def get_standard(name: str, key: str, store: StoreDep, user: CurrentUser) -> Standard:
+    """One standard with its requirements; `key` may be a URI."""
+    return store.get_standard(name, key)

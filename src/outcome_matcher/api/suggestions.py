@@ -1,0 +1,105 @@
+"""Suggestions: for texts or stored outcomes, for a module, and modules for a requirement."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field, model_validator
+
+from outcome_matcher.api.deps import CurrentUser, MatcherDep, SettingsDep, StoreDep
+from outcome_matcher.errors import InputError, NotFoundError
+from outcome_matcher.matching import OutcomeText
+from outcome_matcher.operations import module_outcomes
+from outcome_matcher.schemas import ModuleMatch, ModuleSuggestion, QueryResult
+
+router = APIRouter(tags=["suggestions"])
+TopK = Annotated[int, Query(ge=1, le=100)]
+
+
+class TextIn(BaseModel):
+    id: str = Field(max_length=200)
+    text: str = Field(min_length=1)
+
+
+class SuggestionRequest(BaseModel):
+    """Either texts or ids of stored outcomes."""
+
+    framework: str
+    texts: list[TextIn] = Field(default_factory=list)
+    outcome_ids: list[str] = Field(default_factory=list)
+    top_k: int = Field(default=10, ge=1, le=100)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> SuggestionRequest:
+        if bool(self.texts) == bool(self.outcome_ids):
+            raise ValueError("give either `texts` or `outcome_ids`, not both and not neither")
+        return self
+
+
+@router.post("/suggestions")
+def suggest(
+    body: SuggestionRequest,
+    matcher: MatcherDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+) -> list[QueryResult]:
+    """Competencies per statement, best first: the records of `outcome-matcher suggest`."""
+    items = _items(body, store)
+    _check_limits(items, settings.max_batch_texts, settings.max_text_chars)
+    results = matcher.suggest(body.framework, [i.text for i in items], body.top_k)
+    return [
+        QueryResult(id=item.id, suggestions=tuple(found))
+        for item, found in zip(items, results, strict=True)
+    ]
+
+
+@router.get("/programmes/{programme}/modules/{module}/suggestions")
+def suggest_for_module(
+    programme: str,
+    module: str,
+    framework: str,
+    matcher: MatcherDep,
+    store: StoreDep,
+    user: CurrentUser,
+    top_k: TopK = 10,
+) -> list[ModuleSuggestion]:
+    """Competencies a module covers, each with the module's best evidence outcome."""
+    modules = module_outcomes(store.get_module_outcomes(programme, module))
+    if not modules:
+        raise NotFoundError(f"module {module!r} of {programme!r} has no outcomes")
+    return matcher.suggest_for_module(framework, modules[0], top_k)
+
+
+@router.get("/programmes/{programme}/modules-for-requirement")
+def modules_for_requirement(
+    programme: str,
+    framework: str,
+    competency_id: str,
+    matcher: MatcherDep,
+    store: StoreDep,
+    user: CurrentUser,
+    top_k: TopK = 5,
+) -> list[ModuleMatch]:
+    """The reverse direction: the programme's modules that best cover one competency."""
+    modules = module_outcomes(store.get_programme_outcomes(programme))
+    return matcher.modules_for_requirement(framework, competency_id, modules, top_k)
+
+
+def _items(body: SuggestionRequest, store: StoreDep) -> list[OutcomeText]:
+    if body.texts:
+        return [OutcomeText(id=t.id, text=t.text) for t in body.texts]
+    return [OutcomeText(id=ref.key, text=ref.text) for ref in store.get_outcomes(body.outcome_ids)]
+
+
+def _check_limits(items: list[OutcomeText], max_items: int, max_chars: int) -> None:
+    if len(items) > max_items:
+        raise InputError(f"{len(items)} statements in one request; the limit is {max_items}")
+    for row, item in enumerate(items, start=1):
+        if len(item.text) > max_chars:
+            raise InputError(
+                f"text is {len(item.text)} characters; the limit is {max_chars}",
+                row=row,
+                field="text",
+            )

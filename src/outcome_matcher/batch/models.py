@@ -1,0 +1,152 @@
+"""What an align run embeds with and searches: a picklable encoder spec and a matching index."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+
+from outcome_matcher.batch.cache import DiskEmbeddingCache
+from outcome_matcher.calibration import load_calibration
+from outcome_matcher.config import Settings
+from outcome_matcher.embedding import (
+    EmbeddingCache,
+    Encoder,
+    SentenceTransformerEncoder,
+    ensure_model,
+)
+from outcome_matcher.index import FrameworkIndex
+from outcome_matcher.matching import Matcher
+from outcome_matcher.onnx_encoder import OnnxEncoder, load_onnx_encoder
+from outcome_matcher.operations import index_dir
+from outcome_matcher.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EncoderSpec:
+    """Enough to load the same encoder in another process (a Ray actor, a worker)."""
+
+    backend: str  # "torch" or "onnx"
+    path: str
+    name: str
+    threads: int
+    batch_size: int
+    cache_path: str | None = None
+
+    def load(self) -> Encoder:
+        """Load the encoder, with the persistent cache when one is configured."""
+        set_threads(self.threads)
+        cache = DiskEmbeddingCache(Path(self.cache_path)) if self.cache_path else None
+        if self.backend == "onnx":
+            return OnnxEncoder(
+                Path(self.path),
+                name=self.name,
+                threads=self.threads,
+                batch_size=self.batch_size,
+                cache=cache,
+            )
+        return SentenceTransformerEncoder(
+            Path(self.path),
+            name=self.name,
+            threads=self.threads,
+            batch_size=self.batch_size,
+            cache=cache,
+        )
+
+
+def set_threads(threads: int) -> None:
+    """torch and FAISS thread counts, set explicitly: their defaults oversubscribe small hosts."""
+    import torch
+
+    torch.set_num_threads(threads)
+    faiss.omp_set_num_threads(threads)
+
+
+def cache_path(settings: Settings) -> Path:
+    return settings.data_dir / "cache" / "embeddings.sqlite3"
+
+
+def spec_from_settings(settings: Settings, *, use_cache: bool = True) -> EncoderSpec:
+    """The configured align encoder, building the model (and its ONNX form) when missing."""
+    cache = str(cache_path(settings)) if use_cache else None
+    if settings.align_backend == "onnx":
+        encoder = load_onnx_encoder(settings, EmbeddingCache(0))
+        path, name = encoder.directory, encoder.name
+    else:
+        path, name = ensure_model(settings), settings.model
+    return EncoderSpec(
+        settings.align_backend,
+        str(path),
+        name,
+        settings.threads,
+        settings.align_batch_size,
+        cache,
+    )
+
+
+def spec_of(encoder: Encoder, threads: int, cache: str | None = None) -> EncoderSpec:
+    """The spec of an already loaded encoder, so other processes can load the same one."""
+    if isinstance(encoder, OnnxEncoder):
+        return EncoderSpec(
+            "onnx", str(encoder.directory), encoder.name, threads, encoder.batch_size, cache
+        )
+    if isinstance(encoder, SentenceTransformerEncoder):
+        return EncoderSpec(
+            "torch", str(encoder.model_dir), encoder.name, threads, encoder.batch_size, cache
+        )
+    raise TypeError(f"cannot describe encoder {encoder!r} for another process")
+
+
+def index_for(settings: Settings, store: Store, framework: str, encoder: Encoder) -> Path:
+    """A saved index of `framework` built with `encoder`'s model, built once when missing.
+
+    The stored index serves the API's model; a batch run with another backend (int8 ONNX)
+    gets its own index beside it, keyed by the encoder fingerprint.
+    """
+    main = index_dir(settings, framework)
+    stored = FrameworkIndex.load(main)
+    if stored.meta.fingerprint == encoder.fingerprint:
+        return main
+    derived = main.with_name(f"{framework}@{encoder.fingerprint}")
+    if (derived / "meta.json").is_file():
+        meta = FrameworkIndex.load(derived).meta
+        if meta.framework_version == stored.meta.framework_version:
+            return derived
+    log.info("building %s index for encoder %s", framework, encoder.fingerprint)
+    index = FrameworkIndex.build(
+        store.load_framework(framework), encoder, fields=stored.meta.fields, batch_size=64
+    )
+    index.save(derived)
+    return derived
+
+
+@dataclass(frozen=True)
+class MatcherSpec:
+    """Everything a worker needs to build the run's matcher once: encoder, index, calibration."""
+
+    encoder: EncoderSpec
+    framework: str
+    index_path: str
+    model_name: str
+    fallback_threshold: float
+
+    def load(self, encoder: Encoder | None = None) -> Matcher:
+        """The matcher over this run's one framework index (loading the encoder unless given)."""
+        index = FrameworkIndex.load(Path(self.index_path))
+        return Matcher(
+            encoder or self.encoder.load(),
+            {self.framework: index},
+            calibration=load_calibration(self.model_name),
+            default_threshold=self.fallback_threshold,
+        )
+
+
+def flush_cache(encoder: Encoder) -> None:
+    """Persist new vectors of a disk-cached encoder (a no-op for memory caches)."""
+    cache = getattr(encoder, "cache", None)
+    if isinstance(cache, DiskEmbeddingCache):
+        cache.flush()

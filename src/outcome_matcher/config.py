@@ -1,0 +1,75 @@
+"""Settings from the environment (prefix OUTCOME_MATCHER_); nothing is built at import."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ModelName = Literal["multilingual-e5-small", "all-MiniLM-L6-v2"]
+
+
+def _default_data_dir() -> Path:
+    # XDG-style per-user default, so several data directories can live side by side.
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "outcome-matcher"
+
+
+class Settings(BaseSettings):
+    """All run-time configuration. Every field can be set as OUTCOME_MATCHER_<FIELD>."""
+
+    model_config = SettingsConfigDict(env_prefix="OUTCOME_MATCHER_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default is a SQLite file in data_dir."
+    )
+    model: ModelName = "multilingual-e5-small"
+    model_path: Path | None = Field(
+        default=None,
+        description="a sentence-transformers folder to use instead of the built-in model "
+        "(a fine-tuned model, or a tiny one in tests)",
+    )
+    threads: int = Field(default=2, ge=1, description="torch / onnxruntime / FAISS threads")
+    batch_size: int = Field(default=64, ge=1)
+    backend: Literal["torch", "onnx"] = Field(
+        default="torch", description="encoder of the service and of index builds"
+    )
+    align_backend: Literal["torch", "onnx"] = Field(
+        default="onnx", description="encoder of batch `align` runs (int8 ONNX is ~2x faster)"
+    )
+    align_batch_size: int = Field(
+        default=1,
+        ge=1,
+        description="texts per encoder call in `align`; 1 makes each vector independent of "
+        "its batch-mates (int8 activation scales are per batch), so outputs are byte-identical",
+    )
+    top_k: int = Field(default=10, ge=1, le=200)
+    max_text_chars: int = Field(default=2000, ge=10, description="longest accepted statement")
+    max_batch_texts: int = Field(default=1000, ge=1, description="most texts in one API call")
+    max_upload_bytes: int = Field(default=20_000_000, ge=1024, description="largest request body")
+    fallback_threshold: float = Field(
+        default=0.85,
+        description="operating threshold on the raw score, used only for a model that ships "
+        "no calibration (models/<model>/calibration.json)",
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @property
+    def db_url(self) -> str:
+        """The database URL in use: explicit, or the SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'outcome-matcher.sqlite3'}"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def indexes_dir(self) -> Path:
+        return self.data_dir / "indexes"

@@ -1,0 +1,96 @@
+"""Error hierarchy: every error carries its HTTP status and the context a user needs to fix it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class OutcomeMatcherError(Exception):
+    """Base of all errors the project raises on purpose."""
+
+    status: int = 500
+    code: str = "internal_error"
+
+    def __init__(self, message: str, **context: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.context = {k: v for k, v in context.items() if v is not None}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": self.code, "message": self.message, **self.context}
+
+
+class InputError(OutcomeMatcherError):
+    """Bad user input: names the file, row and field where it can."""
+
+    status = 422
+    code = "invalid_input"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        field: str | None = None,
+        **context: Any,
+    ) -> None:
+        where = ", ".join(
+            part
+            for part in (
+                file and f"file {file}",
+                row is not None and f"row {row}",
+                field and f"field {field!r}",
+            )
+            if part
+        )
+        super().__init__(
+            f"{where}: {message}" if where else message, file=file, row=row, field=field, **context
+        )
+
+
+class InputErrors(InputError):
+    """Several bad rows at once, so a user can fix a file in one pass."""
+
+    def __init__(self, errors: list[InputError], *, file: str | None = None) -> None:
+        lines = [e.message for e in errors]
+        head = f"{len(errors)} problem(s) in {file}" if file else f"{len(errors)} problem(s)"
+        super().__init__(head + ":\n  " + "\n  ".join(lines[:50]))
+        self.errors = errors
+        self.context["problems"] = lines
+
+
+class NotFoundError(OutcomeMatcherError):
+    status = 404
+    code = "not_found"
+
+
+class ConflictError(OutcomeMatcherError):
+    status = 409
+    code = "conflict"
+
+
+class ModelMismatchError(ConflictError):
+    """An index built with one model was asked to be searched with another."""
+
+    code = "model_mismatch"
+
+
+class ModelNotBuiltError(OutcomeMatcherError):
+    status = 503
+    code = "model_not_built"
+
+
+class StoreUnavailableError(OutcomeMatcherError):
+    status = 503
+    code = "store_unavailable"
+
+
+class AuthError(OutcomeMatcherError):
+    status = 401
+    code = "unauthenticated"
+
+
+class ForbiddenError(OutcomeMatcherError):
+    status = 403
+    code = "forbidden"

@@ -1,0 +1,53 @@
+"""`python -m outcome_matcher.evaluation`: evaluate the dev sets with a chosen index setup."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from outcome_matcher.config import Settings
+from outcome_matcher.evaluation.dev_sets import DEFAULT_CORPORA, EscoOptions, run_all_dev_sets
+from outcome_matcher.evaluation.report import format_markdown, format_table, write_report
+from outcome_matcher.index import DEFAULT_FIELDS
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m outcome_matcher.evaluation")
+    parser.add_argument(
+        "--sets", nargs="*", help="dev set names or groups (melo, decorte, mapping)"
+    )
+    parser.add_argument("--model", choices=("multilingual-e5-small", "all-MiniLM-L6-v2"))
+    parser.add_argument("--fields", default=",".join(DEFAULT_FIELDS), help="ESCO texts to index")
+    parser.add_argument(
+        "--other-langs", default="all", help="ESCO label languages to add: all, none or de,fr,nl"
+    )
+    parser.add_argument("--threshold", type=float, default=None)
+    parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
+    parser.add_argument("--output", type=Path, help="write the JSON report here")
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    return parser
+
+
+def _langs(value: str) -> tuple[str, ...] | None:
+    if value == "all":
+        return None
+    return () if value == "none" else tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    esco = EscoOptions(fields=tuple(args.fields.split(",")), other_langs=_langs(args.other_langs))
+    report = run_all_dev_sets(
+        Settings(), args.corpora, args.model, sets=args.sets, esco=esco, threshold=args.threshold
+    )
+    if args.output:
+        write_report(report, args.output)
+    sys.stdout.write(format_markdown(report) if args.markdown else format_table(report))
+    sys.stdout.write(f"index seconds: {report.index_seconds}\ntotal: {report.total_seconds} s\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""The development gold sets under the shared corpora, and one call that evaluates them all."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from outcome_matcher.config import Settings
+from outcome_matcher.embedding import Encoder, load_encoder
+from outcome_matcher.errors import InputError
+from outcome_matcher.evaluation.cache import CachingEncoder, cached_index
+from outcome_matcher.evaluation.gold import (
+    BA_COLUMNS,
+    VDAB_FR_COLUMNS,
+    GoldSet,
+    load_decorte,
+    load_esco_mapping,
+)
+from outcome_matcher.evaluation.melo import MELO_PREFIX, load_melo
+from outcome_matcher.evaluation.report import EvaluationReport
+from outcome_matcher.evaluation.runner import DEFAULT_DEPTH, evaluate
+from outcome_matcher.frameworks import load_framework
+from outcome_matcher.index import DEFAULT_FIELDS
+from outcome_matcher.matching import Matcher
+from outcome_matcher.schemas import Framework
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CORPORA = Path("/work/shared/corpora")
+ESCO = "esco"
+ESCO_DIR = "esco_v1.1.1_en"
+ESCO_LABELS = "esco_multilingual_labels/esco_labels_multilingual.csv.gz"
+DECORTE_SETS = {
+    "tech": "decorte_skill_extraction/tech_validation_annotations.csv",
+    "house": "decorte_skill_extraction/house_validation_annotations.csv",
+}
+MAPPING_SETS = {
+    "de_ba": ("competence_to_esco_skill/de_ba_kompetenzen_esco_dev.csv.gz", BA_COLUMNS),
+    "be_vdab_fr": ("competence_to_esco_skill/be_vdab_competent_esco_dev.csv.gz", VDAB_FR_COLUMNS),
+}
+MELO_SETS = tuple(
+    MELO_PREFIX + name
+    for name in (
+        "est_q_et_c_et",
+        "est_q_et_c_en",
+        "fra_q_fr_c_fr",
+        "fra_q_fr_c_en",
+        "ita_q_it_c_it",
+        "ita_q_it_c_en",
+        "deu_q_de_c_de",
+        "usa_q_en_c_en",
+    )
+)
+DEV_SETS = (*DECORTE_SETS, *MAPPING_SETS, *MELO_SETS)
+
+
+@dataclass(frozen=True)
+class EscoOptions:
+    """How the ESCO index is built: which texts become vectors, which other languages join."""
+
+    fields: tuple[str, ...] = DEFAULT_FIELDS
+    # None: every language of the multilingual label file; () none.
+    other_langs: tuple[str, ...] | None = None
+
+
+def select_sets(names: Sequence[str] | None) -> list[str]:
+    """Dev set names in canonical order; 'melo' selects every MELO set, 'decorte' TECH and HOUSE."""
+    if not names:
+        return list(DEV_SETS)
+    groups = {"melo": MELO_SETS, "decorte": tuple(DECORTE_SETS), "mapping": tuple(MAPPING_SETS)}
+    wanted: set[str] = set()
+    for name in names:
+        key = name.strip().lower()
+        if key in groups:
+            wanted.update(groups[key])
+        elif key in DEV_SETS or MELO_PREFIX + key in DEV_SETS:
+            wanted.add(key if key in DEV_SETS else MELO_PREFIX + key)
+        else:
+            raise InputError(f"unknown set {name!r}; known: {', '.join(DEV_SETS)}", field="sets")
+    return [s for s in DEV_SETS if s in wanted]
+
+
+def load_esco_framework(corpora_dir: Path, other_langs: Collection[str] | None) -> Framework:
+    """ESCO v1.1.1 skills, with labels in `other_langs` (None: all available) as extra texts."""
+    labels = corpora_dir / ESCO_LABELS
+    use_labels = labels.is_file() and (other_langs is None or len(other_langs) > 0)
+    framework = load_framework(
+        corpora_dir / ESCO_DIR,
+        "esco",
+        name=ESCO,
+        version="1.1.1",
+        extra_labels=labels if use_labels else None,
+    )
+    if other_langs is None or not use_labels:
+        return framework
+    keep = set(other_langs)
+    competencies = tuple(
+        c.model_copy(
+            update={"labels_by_lang": {k: v for k, v in c.labels_by_lang.items() if k in keep}}
+        )
+        for c in framework.competencies
+    )
+    return framework.model_copy(update={"competencies": competencies})
+
+
+def load_esco_sets(names: Sequence[str], corpora_dir: Path, esco: Framework) -> list[GoldSet]:
+    """The Decorte and mapping-table sets among `names`, ranked against the ESCO index."""
+    known = {c.id for c in esco.competencies}
+    sets: list[GoldSet] = []
+    for name in names:
+        if name in DECORTE_SETS:
+            sets.append(
+                load_decorte(corpora_dir / DECORTE_SETS[name], esco, name=name, framework_name=ESCO)
+            )
+        elif name in MAPPING_SETS:
+            path, columns = MAPPING_SETS[name]
+            sets.append(
+                load_esco_mapping(
+                    corpora_dir / path, columns, known, name=name, framework_name=ESCO
+                )
+            )
+    return sets
+
+
+def run_all_dev_sets(
+    settings: Settings,
+    corpora_dir: Path = DEFAULT_CORPORA,
+    model: str | None = None,
+    *,
+    sets: Sequence[str] | None = None,
+    esco: EscoOptions | None = None,
+    threshold: float | None = None,
+    depth: int = DEFAULT_DEPTH,
+    encoder: Encoder | None = None,
+) -> EvaluationReport:
+    """Build (or load from the data dir's cache) the ESCO and MELO indexes and evaluate the sets."""
+    import faiss
+
+    start = time.perf_counter()
+    if model is not None:
+        settings = settings.model_copy(update={"model": model})
+    faiss.omp_set_num_threads(settings.threads)
+    esco = esco or EscoOptions()
+    names = select_sets(sets)
+    encoder = encoder or load_encoder(settings)
+    caching = CachingEncoder(encoder, settings.data_dir / "evaluation" / "vectors")
+    cache_dir = settings.data_dir / "evaluation" / "indexes"
+    matcher = Matcher(encoder)
+    index_seconds: dict[str, float] = {}
+    gold_sets: list[GoldSet] = []
+    if any(n in DECORTE_SETS or n in MAPPING_SETS for n in names):
+        framework = load_esco_framework(corpora_dir, esco.other_langs)
+        index, seconds = cached_index(framework, caching, cache_dir, fields=esco.fields)
+        matcher.add_index(ESCO, index)
+        index_seconds[ESCO] = round(seconds, 2)
+        gold_sets += load_esco_sets(names, corpora_dir, framework)
+    for name in names:
+        if name in MELO_SETS:
+            melo = load_melo(
+                corpora_dir / "melo_occupation_linking" / name.removeprefix(MELO_PREFIX)
+            )
+            index, seconds = cached_index(melo.corpus, caching, cache_dir, fields=("label",))
+            matcher.add_index(melo.corpus.name, index)
+            index_seconds[melo.corpus.name] = round(seconds, 2)
+            gold_sets.append(melo.gold)
+    gold_sets.sort(key=lambda s: names.index(s.name))
+    config = _config(settings, corpora_dir, esco, matcher)
+    report = evaluate(gold_sets, matcher, ESCO, threshold=threshold, depth=depth, config=config)
+    return report.model_copy(
+        update={
+            "index_seconds": index_seconds,
+            "total_seconds": round(time.perf_counter() - start, 2),
+        }
+    )
+
+
+def _config(
+    settings: Settings, corpora_dir: Path, esco: EscoOptions, matcher: Matcher
+) -> dict[str, str]:
+    config = {
+        "threads": str(settings.threads),
+        "batch_size": str(settings.batch_size),
+        "corpora_dir": str(corpora_dir),
+        "esco_fields": ",".join(esco.fields),
+        "esco_other_langs": "all"
+        if esco.other_langs is None
+        else ",".join(esco.other_langs) or "none",
+    }
+    for name, index in matcher.indexes.items():
+        config[f"{name}.vectors"] = str(index.meta.n_vectors)
+        config[f"{name}.competencies"] = str(index.meta.n_competencies)
+    return config

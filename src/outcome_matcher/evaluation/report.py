@@ -1,0 +1,102 @@
+"""The evaluation report: per-set metrics with confidence intervals, as a table or JSON."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from rich.console import Console
+from rich.table import Table
+
+from outcome_matcher.evaluation.metrics import MetricValue
+
+# Column order of the table; metrics shown as percentages (the papers' convention) or as is.
+TABLE_METRICS = ("RP@5", "RP@10", "MRR", "R@10", "P@thr", "R@thr")
+PERCENT_METRICS = frozenset({"RP@5", "RP@10", "R@10", "P@thr", "R@thr"})
+
+
+class SetTimings(BaseModel):
+    """Wall-clock seconds spent on one set (index building is reported separately)."""
+
+    rank_seconds: float
+    queries_per_second: float
+
+
+class SetResult(BaseModel):
+    """One gold set's outcome."""
+
+    name: str
+    framework: str
+    n_queries: int = Field(description="queries with gold (ranking metrics are over these)")
+    n_unmatched: int = Field(0, description="queries whose gold is empty (threshold metrics only)")
+    metrics: dict[str, MetricValue]
+    timings: SetTimings
+    stats: dict[str, int] = Field(default_factory=dict)
+
+
+class EvaluationReport(BaseModel):
+    """All sets of one run, with the configuration that produced them."""
+
+    model: str
+    fingerprint: str
+    depth: int = Field(description="ranked candidates per query (MRR counts 0 beyond)")
+    threshold: float | None = None
+    bootstrap_resamples: int
+    bootstrap_seed: int
+    config: dict[str, str] = Field(default_factory=dict)
+    sets: list[SetResult]
+    index_seconds: dict[str, float] = Field(default_factory=dict)
+    total_seconds: float = 0.0
+
+
+def format_metric(name: str, metric: MetricValue) -> str:
+    """'53.8 [43.1–64.0]' for percentages, '0.499 [0.41–0.59]' for MRR."""
+    if name in PERCENT_METRICS:
+        return f"{metric.value * 100:.1f} [{metric.low * 100:.1f}–{metric.high * 100:.1f}]"
+    return f"{metric.value:.3f} [{metric.low:.2f}–{metric.high:.2f}]"
+
+
+def _table(report: EvaluationReport) -> Table:
+    shown = [m for m in TABLE_METRICS if any(m in s.metrics for s in report.sets)]
+    title = f"{report.model} ({report.fingerprint}), depth {report.depth}, 95% bootstrap CI"
+    table = Table(title=title, title_justify="left")
+    table.add_column("set")
+    table.add_column("n", justify="right")
+    for name in shown:
+        table.add_column(f"{name} (%)" if name in PERCENT_METRICS else name, justify="right")
+    table.add_column("q/s", justify="right")
+    for result in report.sets:
+        cells = [format_metric(m, result.metrics[m]) if m in result.metrics else "" for m in shown]
+        rate = f"{result.timings.queries_per_second:.0f}"
+        table.add_row(result.name, str(result.n_queries), *cells, rate)
+    return table
+
+
+def format_table(report: EvaluationReport, *, width: int = 160) -> str:
+    """The report as a plain-text table (no colour codes), one row per set."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, force_terminal=False)
+    console.print(_table(report))
+    return buffer.getvalue()
+
+
+def format_markdown(report: EvaluationReport) -> str:
+    """The report as a Markdown table, for docs and issue notes."""
+    shown = [m for m in TABLE_METRICS if any(m in s.metrics for s in report.sets)]
+    head = ["set", "n", *(f"{m} (%)" if m in PERCENT_METRICS else m for m in shown)]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in report.sets:
+        cells = [format_metric(m, r.metrics[m]) if m in r.metrics else "" for m in shown]
+        lines.append("| " + " | ".join([r.name, str(r.n_queries), *cells]) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def write_report(report: EvaluationReport, path: Path) -> None:
+    """Write the report as indented JSON."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
+
+
+def read_report(path: Path) -> EvaluationReport:
+    return EvaluationReport.model_validate_json(path.read_text(encoding="utf-8"))

@@ -1,0 +1,147 @@
+"""Rank every gold query with a matcher (or any ranker) and measure the rankings."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Protocol
+
+from outcome_matcher.errors import InputError
+from outcome_matcher.evaluation.gold import GoldSet
+from outcome_matcher.evaluation.metrics import (
+    BOOTSTRAP_RESAMPLES,
+    BOOTSTRAP_SEED,
+    MetricValue,
+    bootstrap,
+    ranking_ratios,
+    threshold_ratios,
+)
+from outcome_matcher.evaluation.report import EvaluationReport, SetResult, SetTimings
+from outcome_matcher.matching import Matcher
+
+Ranking = list[tuple[str, float]]
+DEFAULT_DEPTH = 100
+_CHUNK = 512
+
+
+class Ranker(Protocol):
+    """Best competencies for each text of one framework: (id, score) pairs, best first."""
+
+    def __call__(self, framework: str, texts: Sequence[str], k: int) -> list[Ranking]: ...
+
+
+class MatcherRanker:
+    """A Ranker over a Matcher's `suggest`, which is exactly what users get."""
+
+    def __init__(self, matcher: Matcher) -> None:
+        self.matcher = matcher
+
+    def __call__(self, framework: str, texts: Sequence[str], k: int) -> list[Ranking]:
+        rows = self.matcher.suggest(framework, texts, k)
+        return [[(s.competency_id, s.score) for s in row] for row in rows]
+
+
+def rank_set(ranker: Ranker, framework: str, texts: Sequence[str], depth: int) -> list[Ranking]:
+    """Rank in chunks so that memory stays flat on sets of thousands of queries."""
+    out: list[Ranking] = []
+    for start in range(0, len(texts), _CHUNK):
+        out.extend(ranker(framework, texts[start : start + _CHUNK], depth))
+    return out
+
+
+def measure(
+    rankings: Sequence[Ranking],
+    gold_set: GoldSet,
+    *,
+    threshold: float | None = None,
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    seed: int = BOOTSTRAP_SEED,
+) -> dict[str, MetricValue]:
+    """Every metric of one set with its bootstrap interval."""
+    golds = [q.gold for q in gold_set.queries]
+    ratios = ranking_ratios([[cid for cid, _ in r] for r in rankings], golds)
+    if threshold is not None:
+        ratios.update(threshold_ratios(rankings, golds, threshold))
+    return {name: bootstrap(r, resamples=resamples, seed=seed) for name, r in ratios.items()}
+
+
+def evaluate_set(
+    gold_set: GoldSet,
+    ranker: Ranker,
+    framework: str,
+    *,
+    depth: int = DEFAULT_DEPTH,
+    threshold: float | None = None,
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    seed: int = BOOTSTRAP_SEED,
+) -> SetResult:
+    """Rank one set's queries and measure them."""
+    start = time.perf_counter()
+    rankings = rank_set(ranker, framework, [q.text for q in gold_set.queries], depth)
+    seconds = time.perf_counter() - start
+    metrics = measure(rankings, gold_set, threshold=threshold, resamples=resamples, seed=seed)
+    return SetResult(
+        name=gold_set.name,
+        framework=framework,
+        n_queries=gold_set.n_with_gold,
+        n_unmatched=len(gold_set.queries) - gold_set.n_with_gold,
+        metrics=metrics,
+        timings=SetTimings(
+            rank_seconds=round(seconds, 3),
+            queries_per_second=round(len(rankings) / seconds, 1) if seconds > 0 else 0.0,
+        ),
+        stats=dict(gold_set.stats),
+    )
+
+
+def evaluate(
+    sets: Sequence[GoldSet],
+    matcher_or_ranker: Matcher | Ranker,
+    framework_name: str | None = None,
+    *,
+    depth: int = DEFAULT_DEPTH,
+    threshold: float | None = None,
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    seed: int = BOOTSTRAP_SEED,
+    model: str | None = None,
+    fingerprint: str | None = None,
+    config: dict[str, str] | None = None,
+) -> EvaluationReport:
+    """Evaluate each set against its own framework (`GoldSet.framework`) or `framework_name`."""
+    start = time.perf_counter()
+    if isinstance(matcher_or_ranker, Matcher):
+        ranker: Ranker = MatcherRanker(matcher_or_ranker)
+        model = model or matcher_or_ranker.encoder.name
+        fingerprint = fingerprint or matcher_or_ranker.encoder.fingerprint
+    else:
+        ranker = matcher_or_ranker
+    results = [
+        evaluate_set(
+            s,
+            ranker,
+            _framework_of(s, framework_name),
+            depth=depth,
+            threshold=threshold,
+            resamples=resamples,
+            seed=seed,
+        )
+        for s in sets
+    ]
+    return EvaluationReport(
+        model=model or "unknown",
+        fingerprint=fingerprint or "",
+        depth=depth,
+        threshold=threshold,
+        bootstrap_resamples=resamples,
+        bootstrap_seed=seed,
+        config=dict(config or {}),
+        sets=results,
+        total_seconds=round(time.perf_counter() - start, 2),
+    )
+
+
+def _framework_of(gold_set: GoldSet, default: str | None) -> str:
+    framework = gold_set.framework or default
+    if framework is None:
+        raise InputError(f"gold set {gold_set.name!r} names no framework; pass one")
+    return framework

@@ -1,0 +1,280 @@
+"""Framework index: several vectors per competency in FAISS; row ids stay in this module."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from outcome_matcher.embedding import Encoder
+from outcome_matcher.errors import ModelMismatchError, NotFoundError
+from outcome_matcher.schemas import Competency, Framework
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+# Which competency texts become vectors. Each kind is recorded per row so that evidence can say
+# whether a match came from the preferred label, an alternative label or the description.
+DEFAULT_FIELDS = ("label", "alt_label", "hidden_label", "description", "other_lang_label")
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One competency found for one query: its best-matching text and the similarity."""
+
+    competency_id: str
+    label: str
+    score: float
+    evidence: str
+    evidence_kind: str
+
+
+@dataclass(frozen=True)
+class IndexMeta:
+    framework: str
+    framework_version: str
+    model_name: str
+    fingerprint: str
+    dim: int
+    n_competencies: int
+    n_vectors: int
+    fields: tuple[str, ...]
+    build_seconds: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.__dict__, "fields": list(self.fields), "format_version": FORMAT_VERSION}
+
+
+def competency_texts(c: Competency, fields: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """The (kind, text) pairs that represent one competency in the index, de-duplicated."""
+    seen: set[str] = set()
+    candidates: list[tuple[str, str]] = [("label", c.label)]
+    candidates += [("alt_label", t) for t in c.alt_labels]
+    candidates += [("hidden_label", t) for t in c.hidden_labels]
+    candidates += [("description", c.description)]
+    candidates += [("other_lang_label", t) for ts in c.labels_by_lang.values() for t in ts]
+    for kind, text in candidates:
+        key = text.strip().casefold()
+        if kind in fields and key and key not in seen:
+            seen.add(key)
+            yield kind, text.strip()
+
+
+class FrameworkIndex:
+    """Vectors of one framework's competencies, searchable by cosine (inner product)."""
+
+    def __init__(
+        self,
+        meta: IndexMeta,
+        vectors: np.ndarray,
+        row_competency: np.ndarray,
+        row_kind: list[str],
+        row_text: list[str],
+        competency_ids: list[str],
+        competency_labels: list[str],
+    ) -> None:
+        self.meta = meta
+        self.vectors = vectors
+        self._row_competency = row_competency
+        self._row_kind = row_kind
+        self._row_text = row_text
+        self.competency_ids = competency_ids
+        self.competency_labels = competency_labels
+        self._position = {cid: i for i, cid in enumerate(competency_ids)}
+        self._faiss = faiss.IndexFlatIP(meta.dim)
+        self._faiss.add(vectors)
+        self._rows_of: dict[int, np.ndarray] | None = None
+
+    # -- building -------------------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        framework: Framework,
+        encoder: Encoder,
+        *,
+        fields: Sequence[str] = DEFAULT_FIELDS,
+        batch_size: int = 256,
+        progress: ProgressCallback | None = None,
+    ) -> FrameworkIndex:
+        """Embed every competency text of `framework` as a passage."""
+        start = time.perf_counter()
+        rows: list[tuple[int, str, str]] = [
+            (pos, kind, text)
+            for pos, comp in enumerate(framework.competencies)
+            for kind, text in competency_texts(comp, fields)
+        ]
+        texts = [text for _, _, text in rows]
+        vectors = _encode_in_batches(encoder, texts, batch_size, progress)
+        meta = IndexMeta(
+            framework=framework.name,
+            framework_version=framework.version,
+            model_name=encoder.name,
+            fingerprint=encoder.fingerprint,
+            dim=encoder.dim,
+            n_competencies=len(framework.competencies),
+            n_vectors=len(rows),
+            fields=tuple(fields),
+            build_seconds=round(time.perf_counter() - start, 2),
+        )
+        return cls(
+            meta,
+            vectors,
+            np.asarray([pos for pos, _, _ in rows], dtype=np.int32),
+            [kind for _, kind, _ in rows],
+            texts,
+            [c.id for c in framework.competencies],
+            [c.label for c in framework.competencies],
+        )
+
+    # -- persistence ----------------------------------------------------------------------
+
+    def save(self, directory: Path) -> None:
+        """Write atomically: a crash while saving never leaves a half index behind."""
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}-", dir=directory.parent))
+        np.save(tmp / "vectors.npy", self.vectors)
+        np.save(tmp / "row_competency.npy", self._row_competency)
+        _write_json(tmp / "rows.json", {"kind": self._row_kind, "text": self._row_text})
+        _write_json(
+            tmp / "competencies.json",
+            {"id": self.competency_ids, "label": self.competency_labels},
+        )
+        _write_json(tmp / "meta.json", self.meta.to_json())
+        if directory.exists():
+            shutil.rmtree(directory)
+        os.replace(tmp, directory)
+
+    @classmethod
+    def load(cls, directory: Path) -> FrameworkIndex:
+        if not (directory / "meta.json").exists():
+            raise NotFoundError(f"no index at {directory}", path=str(directory))
+        raw = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+        raw.pop("format_version", None)
+        meta = IndexMeta(**{**raw, "fields": tuple(raw["fields"])})
+        rows = json.loads((directory / "rows.json").read_text(encoding="utf-8"))
+        comps = json.loads((directory / "competencies.json").read_text(encoding="utf-8"))
+        return cls(
+            meta,
+            np.load(directory / "vectors.npy"),
+            np.load(directory / "row_competency.npy"),
+            rows["kind"],
+            rows["text"],
+            comps["id"],
+            comps["label"],
+        )
+
+    # -- searching ------------------------------------------------------------------------
+
+    def check_encoder(self, encoder: Encoder) -> None:
+        """Refuse to compare vectors from two different models."""
+        if encoder.fingerprint != self.meta.fingerprint:
+            raise ModelMismatchError(
+                f"index of framework {self.meta.framework!r} was built with model "
+                f"{self.meta.model_name} ({self.meta.fingerprint}); the loaded model is "
+                f"{encoder.name} ({encoder.fingerprint}). Rebuild the index with "
+                f"`outcome-matcher frameworks reindex {self.meta.framework}` or load that model.",
+                index_fingerprint=self.meta.fingerprint,
+                model_fingerprint=encoder.fingerprint,
+            )
+
+    def search(self, queries: np.ndarray, k: int) -> list[list[Hit]]:
+        """Top-k competencies per query; a competency scores the best of its vectors."""
+        if self.meta.n_vectors == 0:
+            return [[] for _ in range(len(queries))]
+        # Over-fetch rows: several rows of one competency collapse into one hit.
+        n_rows = min(self.meta.n_vectors, max(k * 20, 200))
+        scores, rows = self._faiss.search(np.ascontiguousarray(queries, dtype=np.float32), n_rows)
+        return [self._collapse(s, r, k) for s, r in zip(scores, rows, strict=True)]
+
+    def _collapse(self, scores: np.ndarray, rows: np.ndarray, k: int) -> list[Hit]:
+        hits: list[Hit] = []
+        seen: set[int] = set()
+        for score, row in zip(scores.tolist(), rows.tolist(), strict=True):
+            if row < 0:
+                break
+            pos = int(self._row_competency[row])
+            if pos in seen:
+                continue
+            seen.add(pos)
+            hits.append(self._hit(pos, row, score))
+            if len(hits) == k:
+                break
+        return hits
+
+    def _hit(self, pos: int, row: int, score: float) -> Hit:
+        return Hit(
+            competency_id=self.competency_ids[pos],
+            label=self.competency_labels[pos],
+            score=round(float(score), 6),
+            evidence=self._row_text[row],
+            evidence_kind=self._row_kind[row],
+        )
+
+    def score_competencies(
+        self, queries: np.ndarray, competency_ids: Sequence[str]
+    ) -> tuple[np.ndarray, list[list[str]]]:
+        """Exact similarity of each query to each named competency (best of its vectors).
+
+        Returns a (n_queries, n_competencies) matrix and, per competency, the evidence text of
+        the best vector for each query, for the reverse direction (requirement -> modules).
+        """
+        rows_of = self._competency_rows()
+        scores = np.full((len(queries), len(competency_ids)), -1.0, dtype=np.float32)
+        evidence: list[list[str]] = []
+        for j, cid in enumerate(competency_ids):
+            pos = self._position.get(cid)
+            if pos is None:
+                raise NotFoundError(
+                    f"competency {cid!r} is not in framework {self.meta.framework!r}",
+                    competency_id=cid,
+                )
+            rows = rows_of[pos]
+            sims = queries @ self.vectors[rows].T
+            best = sims.argmax(axis=1)
+            scores[:, j] = sims[np.arange(len(queries)), best]
+            evidence.append([self._row_text[rows[b]] for b in best.tolist()])
+        return scores, evidence
+
+    def has(self, competency_id: str) -> bool:
+        return competency_id in self._position
+
+    def _competency_rows(self) -> dict[int, np.ndarray]:
+        if self._rows_of is None:
+            order = np.argsort(self._row_competency, kind="stable")
+            bounds = np.searchsorted(
+                self._row_competency[order], np.arange(len(self.competency_ids) + 1)
+            )
+            self._rows_of = {
+                pos: order[bounds[pos] : bounds[pos + 1]] for pos in range(len(self.competency_ids))
+            }
+        return self._rows_of
+
+
+def _encode_in_batches(
+    encoder: Encoder,
+    texts: list[str],
+    batch_size: int,
+    progress: ProgressCallback | None,
+) -> np.ndarray:
+    parts: list[np.ndarray] = [np.zeros((0, encoder.dim), dtype=np.float32)]
+    for start in range(0, len(texts), batch_size):
+        parts.append(encoder.encode_passages(texts[start : start + batch_size]))
+        if progress:
+            progress(min(start + batch_size, len(texts)), len(texts))
+    return np.ascontiguousarray(np.vstack(parts), dtype=np.float32)
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

@@ -1,0 +1,211 @@
+"""Retrieve and rank competencies for statements, modules and requirements; no I/O here."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from outcome_matcher.calibration import Calibration
+from outcome_matcher.embedding import Encoder
+from outcome_matcher.errors import InputError, NotFoundError, OutcomeMatcherError
+from outcome_matcher.index import FrameworkIndex, Hit
+from outcome_matcher.schemas import ModuleMatch, ModuleSuggestion, Suggestion
+
+
+@dataclass(frozen=True)
+class OutcomeText:
+    """An outcome as matching sees it: an id and a statement."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ModuleOutcomes:
+    """A module and its outcomes, the unit that covers a requirement."""
+
+    code: str
+    title: str
+    outcomes: tuple[OutcomeText, ...] = field(default_factory=tuple)
+
+
+class Matcher:
+    """Suggests competencies with one encoder over one or more framework indexes."""
+
+    def __init__(
+        self,
+        encoder: Encoder,
+        indexes: Mapping[str, FrameworkIndex] | None = None,
+        *,
+        calibration: Calibration | None = None,
+        default_threshold: float = 0.0,
+    ):
+        self.encoder = encoder
+        self.calibration = calibration
+        self._default_threshold = default_threshold
+        self.indexes: dict[str, FrameworkIndex] = {}
+        # Frameworks whose index could not be used, with the reason to report when asked for.
+        self.unavailable: dict[str, OutcomeMatcherError] = {}
+        for name, index in (indexes or {}).items():
+            self.add_index(name, index)
+
+    def add_index(self, name: str, index: FrameworkIndex) -> None:
+        index.check_encoder(self.encoder)
+        self.indexes[name] = index
+        self.unavailable.pop(name, None)
+
+    def remove_index(self, name: str) -> None:
+        self.indexes.pop(name, None)
+
+    @property
+    def threshold(self) -> float:
+        """Operating threshold on the raw score: calibrated when a calibration is loaded."""
+        return self.calibration.threshold if self.calibration else self._default_threshold
+
+    def confidence(self, score: float) -> float | None:
+        return self.calibration.confidence(score) if self.calibration else None
+
+    def index(self, framework: str) -> FrameworkIndex:
+        if framework in self.unavailable:
+            raise self.unavailable[framework]
+        try:
+            return self.indexes[framework]
+        except KeyError:
+            known = ", ".join(sorted(self.indexes)) or "none"
+            raise NotFoundError(
+                f"no index for framework {framework!r} (indexed: {known})", framework=framework
+            ) from None
+
+    def suggest(
+        self, framework: str, texts: Sequence[str], top_k: int, *, abstain: bool = False
+    ) -> list[list[Suggestion]]:
+        """Best competencies for each statement, best first.
+
+        With `abstain`, suggestions under the operating threshold are dropped, so an empty
+        list means "no adequate match" rather than a forced one.
+        """
+        index = self.index(framework)
+        _check_texts(texts)
+        if not texts:
+            return []
+        hits = index.search(self.encoder.encode_queries(texts), top_k)
+        floor = self.threshold if abstain else -math.inf
+        return [[self._suggestion(h) for h in row if h.score >= floor] for row in hits]
+
+    def _suggestion(self, hit: Hit) -> Suggestion:
+        return Suggestion(
+            competency_id=hit.competency_id,
+            label=hit.label,
+            score=hit.score,
+            confidence=self.confidence(hit.score),
+            evidence=hit.evidence,
+        )
+
+    def suggest_for_module(
+        self, framework: str, module: ModuleOutcomes, top_k: int
+    ) -> list[ModuleSuggestion]:
+        """Competencies for a module: each scored by its best outcome, which is the evidence."""
+        per_outcome = self.suggest(framework, [o.text for o in module.outcomes], top_k)
+        best: dict[str, ModuleSuggestion] = {}
+        support: dict[str, int] = {}
+        for outcome, suggestions in zip(module.outcomes, per_outcome, strict=True):
+            for s in suggestions:
+                support[s.competency_id] = support.get(s.competency_id, 0) + 1
+                current = best.get(s.competency_id)
+                if current is None or s.score > current.score:
+                    best[s.competency_id] = ModuleSuggestion(
+                        competency_id=s.competency_id,
+                        label=s.label,
+                        score=s.score,
+                        confidence=s.confidence,
+                        evidence=s.evidence,
+                        outcome_id=outcome.id,
+                        outcome_text=outcome.text,
+                        n_outcomes=0,
+                    )
+        ranked = sorted(best.values(), key=lambda m: (-m.score, m.competency_id))[:top_k]
+        return [m.model_copy(update={"n_outcomes": support[m.competency_id]}) for m in ranked]
+
+    def modules_for_requirement(
+        self,
+        framework: str,
+        competency_id: str,
+        modules: Sequence[ModuleOutcomes],
+        top_k: int,
+    ) -> list[ModuleMatch]:
+        """The reverse direction: which modules best cover one required competency."""
+        index = self.index(framework)
+        outcomes = [(m, o) for m in modules for o in m.outcomes]
+        if not outcomes:
+            return []
+        queries = self.encoder.encode_queries([o.text for _, o in outcomes])
+        scores, evidence = index.score_competencies(queries, [competency_id])
+        ranked = _best_per_module(outcomes, scores[:, 0], evidence[0], top_k)
+        return [m.model_copy(update={"confidence": self.confidence(m.score)}) for m in ranked]
+
+
+def _best_per_module(
+    outcomes: list[tuple[ModuleOutcomes, OutcomeText]],
+    scores: np.ndarray,
+    evidence: list[str],
+    top_k: int,
+) -> list[ModuleMatch]:
+    best: dict[str, ModuleMatch] = {}
+    for (module, outcome), score, ev in zip(outcomes, scores.tolist(), evidence, strict=True):
+        current = best.get(module.code)
+        if current is None or score > current.score:
+            best[module.code] = ModuleMatch(
+                module_code=module.code,
+                module_title=module.title,
+                score=round(float(score), 6),
+                outcome_id=outcome.id,
+                outcome_text=outcome.text,
+                evidence=ev,
+            )
+    return sorted(best.values(), key=lambda m: (-m.score, m.module_code))[:top_k]
+
+
+def _check_texts(texts: Sequence[str]) -> None:
+    for i, text in enumerate(texts):
+        if not text or not text.strip():
+            raise InputError("empty statement", row=i + 1, field="text")
+
+
+@dataclass(frozen=True)
+class CellScore:
+    """How well one module covers one competency: its best outcome and the matched text."""
+
+    score: float
+    outcome_id: str
+    outcome_text: str
+    evidence: str
+
+
+def score_programme(
+    index: FrameworkIndex,
+    encoder: Encoder,
+    modules: Sequence[ModuleOutcomes],
+    competency_ids: Sequence[str],
+) -> dict[tuple[str, str], CellScore]:
+    """Exact module x competency scores for a coverage matrix (no top-k cut-off).
+
+    Keyed by (module code, competency id); a module's score is that of its best outcome.
+    """
+    outcomes = [(m, o) for m in modules for o in m.outcomes]
+    if not outcomes or not competency_ids:
+        return {}
+    queries = encoder.encode_queries([o.text for _, o in outcomes])
+    scores, evidence = index.score_competencies(queries, competency_ids)
+    cells: dict[tuple[str, str], CellScore] = {}
+    for row, (module, outcome) in enumerate(outcomes):
+        for col, cid in enumerate(competency_ids):
+            score = float(scores[row, col])
+            key = (module.code, cid)
+            if key not in cells or score > cells[key].score:
+                cells[key] = CellScore(
+                    round(score, 6), outcome.id, outcome.text, evidence[col][row]
+                )
+    return cells

@@ -1,0 +1,35 @@
+"""SVG post-processing: full texts as <title> tooltips, and markup ready to inline in HTML."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+ET.register_namespace("", SVG_NS)
+ET.register_namespace("xlink", XLINK_NS)
+
+
+def add_titles(data: bytes, titles: dict[str, str]) -> bytes:
+    """Give each element whose id is a key a <title> child (browsers show it on hover)."""
+    if not titles:
+        return data
+    root = ET.fromstring(data)
+    for element in root.iter():
+        text = titles.get(element.get("id", ""))
+        if text is not None:
+            title = ET.Element(f"{{{SVG_NS}}}title")
+            title.text = text
+            element.insert(0, title)
+    data = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data
+
+
+_REFS = re.compile(r'(\bid="|url\(#|href="#)')
+
+
+def inline(data: bytes, prefix: str) -> str:
+    """The <svg> element alone, its ids prefixed so that two pictures in one page never clash."""
+    text = data.decode("utf-8")
+    return _REFS.sub(lambda m: m.group(1) + prefix + "-", text[text.index("<svg") :])

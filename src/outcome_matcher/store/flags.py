@@ -1,0 +1,46 @@
+"""Current-decision lookups and re-review flagging shared by framework and catalogue imports."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import ColumnElement, Select, func, select, update
+from sqlalchemy.orm import Session
+
+from outcome_matcher.store.base import chunks
+from outcome_matcher.store.tables import DecisionRow
+
+
+def current_ids() -> Select[int]:
+    """Ids of the current decision of every link (append-only, so the newest row per link)."""
+    return select(func.max(DecisionRow.id)).group_by(
+        DecisionRow.module_id, DecisionRow.framework, DecisionRow.competency_uri
+    )
+
+
+def current_rows(
+    session: Session, *where: ColumnElement[bool]
+) -> list[tuple[int, int, str, str | None]]:
+    """(id, module_id, competency_uri, evidence_outcome_key) of current decisions matching where."""
+    stmt = select(
+        DecisionRow.id,
+        DecisionRow.module_id,
+        DecisionRow.competency_uri,
+        DecisionRow.evidence_outcome_key,
+    ).where(DecisionRow.id.in_(current_ids().where(*where)))
+    return [(r[0], r[1], r[2], r[3]) for r in session.execute(stmt)]
+
+
+def flag_decisions(session: Session, reasons: dict[int, str]) -> int:
+    """Mark decisions (id -> reason) as needing re-review; returns how many were flagged."""
+    by_reason: dict[str, list[int]] = defaultdict(list)
+    for decision_id, reason in reasons.items():
+        by_reason[reason].append(decision_id)
+    for reason, ids in by_reason.items():
+        for part in chunks(ids):
+            session.execute(
+                update(DecisionRow)
+                .where(DecisionRow.id.in_(part))
+                .values(needs_review=True, review_reason=reason)
+            )
+    return len(reasons)

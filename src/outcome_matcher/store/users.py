@@ -1,0 +1,114 @@
+"""Users and API tokens: only a token's sha256 is stored; the raw token is shown once."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import cast
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from outcome_matcher.errors import AuthError, ConflictError, NotFoundError
+from outcome_matcher.store.base import StoreBase, audit
+from outcome_matcher.store.models_public import Role, UserInfo
+from outcome_matcher.store.tables import TokenRow, UserRow, utcnow
+
+# Recording every request's use would turn each read into a write; a minute's precision is enough.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def user_info(row: UserRow) -> UserInfo:
+    return UserInfo(name=row.name, role=cast(Role, row.role), active=row.active)
+
+
+def user_row(session: Session, name: str) -> UserRow:
+    row = session.scalar(select(UserRow).where(UserRow.name == name))
+    if row is None:
+        raise NotFoundError(f"unknown user {name!r}", user=name)
+    return row
+
+
+def _new_token(session: Session, user: UserRow) -> str:
+    token = secrets.token_urlsafe(32)
+    session.add(TokenRow(user_id=user.id, token_hash=hash_token(token), created=utcnow()))
+    return token
+
+
+class UsersRepo(StoreBase):
+    """Users, roles and tokens."""
+
+    def add_user(self, name: str, role: Role, *, actor: str = "system") -> tuple[UserInfo, str]:
+        """Create a user with a first token; the token is returned once and stored only hashed."""
+        with self._write() as s:
+            if s.scalar(select(UserRow.id).where(UserRow.name == name)) is not None:
+                raise ConflictError(f"user {name!r} already exists", user=name)
+            row = UserRow(name=name, role=role, active=True, created=utcnow())
+            s.add(row)
+            s.flush()
+            token = _new_token(s, row)
+            audit(s, actor, "user.add", "user", name, {"role": role})
+            return user_info(row), token
+
+    def get_user(self, name: str) -> UserInfo:
+        with self._read() as s:
+            return user_info(user_row(s, name))
+
+    def list_users(self) -> list[UserInfo]:
+        with self._read() as s:
+            return [user_info(r) for r in s.scalars(select(UserRow).order_by(UserRow.name))]
+
+    def set_user_active(self, name: str, active: bool, *, actor: str = "system") -> UserInfo:
+        """Deactivate (or reactivate) a user; a deactivated user's tokens stop working."""
+        with self._write() as s:
+            row = user_row(s, name)
+            row.active = active
+            audit(s, actor, "user.activate" if active else "user.deactivate", "user", name)
+            return user_info(row)
+
+    def create_token(self, user: str, *, actor: str = "system") -> str:
+        """Issue another token for `user`; returned once, stored only as its sha256."""
+        with self._write() as s:
+            token = _new_token(s, user_row(s, user))
+            audit(s, actor, "token.create", "user", user)
+            return token
+
+    def revoke_token(self, token: str, *, actor: str = "system") -> None:
+        """Revoke a token (idempotent); NotFoundError if it was never issued."""
+        with self._write() as s:
+            found = s.execute(
+                select(TokenRow, UserRow.name)
+                .join(UserRow, TokenRow.user_id == UserRow.id)
+                .where(TokenRow.token_hash == hash_token(token))
+            ).first()
+            if found is None:
+                raise NotFoundError("unknown token")
+            row, user = found
+            if row.revoked is None:
+                row.revoked = utcnow()
+            audit(s, actor, "token.revoke", "user", user, {"token_id": row.id})
+
+    def authenticate(self, token: str) -> UserInfo:
+        """The active user owning a live token; AuthError otherwise, never saying which part."""
+        with self._read() as s:
+            found = s.execute(
+                select(TokenRow, UserRow)
+                .join(UserRow, TokenRow.user_id == UserRow.id)
+                .where(TokenRow.token_hash == hash_token(token))
+            ).first()
+            if found is None:
+                raise AuthError("invalid or revoked token")
+            tok, user = found
+            if tok.revoked is not None or not user.active:
+                raise AuthError("invalid or revoked token")
+        now = utcnow()
+        if tok.last_used is None or now - tok.last_used > LAST_USED_PRECISION:
+            # A separate short write, so the common authenticated read takes no write lock.
+            with self._write() as s:
+                s.execute(update(TokenRow).where(TokenRow.id == tok.id).values(last_used=now))
+        return user_info(user)

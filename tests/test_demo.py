@@ -1,0 +1,55 @@
+"""The demo set-up on a small ESCO cut: imports once, creates one admin, is idempotent."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import shutil
+import stat
+from pathlib import Path
+
+from outcome_matcher.config import Settings
+from outcome_matcher.demo import prepare_demo
+from outcome_matcher.embedding import Encoder
+from outcome_matcher.store import Store
+
+CORPORA = Path(__file__).resolve().parents[1] / "corpora"
+
+
+def _esco_cut(target: Path, n_skills: int = 60) -> None:
+    """The first skills, the occupations and only the relations between those skills."""
+    source = CORPORA / "esco_v1.1.1_en"
+    target.mkdir(parents=True)
+    with gzip.open(source / "skills_en.csv.gz", "rt", encoding="utf-8") as f:
+        rows = list(csv.reader(f))[: n_skills + 1]
+    kept = {row[1] for row in rows[1:]}
+    _write(target / "skills_en.csv.gz", rows)
+    with gzip.open(source / "occupationSkillRelations.csv.gz", "rt", encoding="utf-8") as f:
+        relations = [r for i, r in enumerate(csv.reader(f)) if i == 0 or r[3] in kept]
+    _write(target / "occupationSkillRelations.csv.gz", relations)
+    shutil.copy(source / "occupations_en.csv.gz", target)
+
+
+def _write(path: Path, rows: list[list[str]]) -> None:
+    with gzip.open(path, "wt", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+
+
+def test_prepare_demo_imports_once(tiny_encoder: Encoder, tmp_path: Path) -> None:
+    corpora = tmp_path / "corpora"
+    _esco_cut(corpora / "esco_v1.1.1_en")
+    shutil.copytree(CORPORA / "samples", corpora / "samples")
+    settings = Settings(data_dir=tmp_path / "data")
+    with Store.open(settings.db_url) as store:
+        first = prepare_demo(settings, store, tiny_encoder, corpora)
+        assert first.imported[0].startswith("ESCO v1.1.1")
+        assert len(first.imported) == 1 + len(list((corpora / "samples").glob("*.yaml")))
+        assert first.token and first.token_file is not None
+        assert first.token_file.read_text(encoding="utf-8").strip() == first.token
+        assert stat.S_IMODE(first.token_file.stat().st_mode) == 0o600
+        assert store.authenticate(first.token).role == "admin"
+        again = prepare_demo(settings, store, tiny_encoder, corpora)
+        assert again.token is None and not any(i.startswith("ESCO") for i in again.imported)
+        assert [u.name for u in store.list_users()] == ["admin"]
+        assert "+0 ~0" in again.imported[0]
+        assert (settings.indexes_dir / "esco" / "meta.json").is_file()

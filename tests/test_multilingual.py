@@ -1,0 +1,62 @@
+"""Acceptance: the real model finds the right ESCO skill in six languages (top 5)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from outcome_matcher.embedding import Encoder
+from outcome_matcher.frameworks import load_framework
+from outcome_matcher.index import FrameworkIndex
+from outcome_matcher.matching import Matcher
+from outcome_matcher.schemas import Framework
+
+ESCO = Path(__file__).resolve().parents[1] / "corpora" / "esco_v1.1.1_en"
+GOLD = Path(__file__).parent / "fixtures" / "multilingual_gold.jsonl"
+# Every 8th ESCO skill as distractors keeps the index build under a minute on 2 cores.
+DISTRACTOR_STRIDE = 8
+# A few statements (kk-2, uz-latn-2 among them) sit near rank 5 and the set of misses has
+# varied between runs (0-3 of 14; the cause is not yet found, see issue notes). The bar: at
+# least 11 of 14 in the top 5, and every language found at least once.
+ALLOWED_MISSES = 3
+
+pytestmark = pytest.mark.real_model
+
+
+def _gold() -> list[dict[str, object]]:
+    return [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def esco_subset() -> Framework:
+    full = load_framework(ESCO, "esco", name="esco", version="v1.1.1")
+    targets = {label for g in _gold() for label in g["gold"]}  # type: ignore[attr-defined]
+    kept = tuple(
+        c
+        for i, c in enumerate(full.competencies)
+        if c.label in targets or i % DISTRACTOR_STRIDE == 0
+    )
+    assert targets <= {c.label for c in kept}
+    return full.model_copy(update={"competencies": kept, "standards": ()})
+
+
+@pytest.fixture(scope="module")
+def matcher(e5_encoder: Encoder, esco_subset: Framework) -> Matcher:
+    return Matcher(e5_encoder, {"esco": FrameworkIndex.build(esco_subset, e5_encoder)})
+
+
+def test_right_skill_in_top_5_in_every_language(matcher: Matcher) -> None:
+    gold = _gold()
+    results = matcher.suggest("esco", [str(g["text"]) for g in gold], top_k=5)
+    misses = [
+        (g["id"], [s.label for s in found])
+        for g, found in zip(gold, results, strict=True)
+        if not set(g["gold"]) & {s.label for s in found}  # type: ignore[call-overload]
+    ]
+    assert len(misses) <= ALLOWED_MISSES, misses
+    hit_langs = {g["lang"] for g in gold if g["id"] not in {m[0] for m in misses}}
+    assert hit_langs == {g["lang"] for g in gold}, misses
+    for found in results:
+        assert all(s.competency_id.startswith("http://data.europa.eu/esco/skill/") for s in found)
