@@ -1,4 +1,8 @@
-"""Acceptance: the real model finds the right ESCO skill in six languages (top 5)."""
+"""Acceptance: the real model finds the right ESCO skill in six languages (top 5).
+
+The set is hand-written: English statements and their translations into Russian, Kazakh,
+Uzbek (Latin and Cyrillic), Estonian and French, each with the ESCO skill it teaches.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +19,17 @@ from outcome_matcher.schemas import Framework
 
 ESCO = Path(__file__).resolve().parents[1] / "corpora" / "esco_v1.1.1_en"
 GOLD = Path(__file__).parent / "fixtures" / "multilingual_gold.jsonl"
-# Every 8th ESCO skill as distractors keeps the index build under a minute on 2 cores.
+# Every 8th ESCO skill as distractors keeps the index build near two minutes on 2 cores.
 DISTRACTOR_STRIDE = 8
-# A few statements (kk-2, uz-latn-2 among them) sit near rank 5 and the set of misses has
-# varied between runs (0-3 of 14; the cause is not yet found, see issue notes). The bar: at
-# least 11 of 14 in the top 5, and every language found at least once.
-ALLOWED_MISSES = 3
+# Statements the 4-bit multilingual-e5-small does not place in the top 5, measured on a quiet
+# machine (their rank is the value): Estonian ICT vocabulary is its weak spot ("relatsioonilise
+# andmebaasi" lands near "relationships"), while everyday Estonian (et-3..et-6) works. They
+# stay in the set so that a better model shows up here; the test does not require them.
+KNOWN_MISSES = {
+    "et-1": "rank > 30",
+    "et-2": "rank 19",
+    "uz-latn-2": "rank > 30",
+}
 
 pytestmark = pytest.mark.real_model
 
@@ -55,7 +64,7 @@ def test_right_skill_in_top_5_in_every_language(matcher: Matcher) -> None:
         for g, found in zip(gold, results, strict=True)
         if not set(g["gold"]) & {s.label for s in found}  # type: ignore[call-overload]
     ]
-    assert len(misses) <= ALLOWED_MISSES, misses
+    assert [m for m in misses if m[0] not in KNOWN_MISSES] == []
     hit_langs = {g["lang"] for g in gold if g["id"] not in {m[0] for m in misses}}
     assert hit_langs == {g["lang"] for g in gold}, misses
     for found in results:
