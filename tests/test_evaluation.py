@@ -35,7 +35,7 @@ from outcome_matcher.evaluation import (
     select_sets,
     write_report,
 )
-from outcome_matcher.evaluation.cache import CachingEncoder, cached_index
+from outcome_matcher.evaluation.cache import CachingEncoder, cached_index, seed_from_index
 from outcome_matcher.evaluation.gold import BA_COLUMNS, VDAB_FR_COLUMNS
 from outcome_matcher.evaluation.metrics import Ratio, ranking_ratios, threshold_ratios
 from outcome_matcher.index import FrameworkIndex
@@ -317,6 +317,17 @@ def test_cached_index_encodes_each_passage_once(tiny_encoder: Encoder, tmp_path:
     assert loaded.meta == first.meta
     assert full.meta.n_vectors == 5
     np.testing.assert_allclose(loaded.vectors, first.vectors)
+
+
+def test_seed_from_index_spares_the_second_embedding(tiny_encoder: Encoder, tmp_path: Path) -> None:
+    built = FrameworkIndex.build(TINY, tiny_encoder, fields=("label", "alt_label"))
+    built.save(tmp_path / "esco-index")
+    assert seed_from_index(tmp_path / "esco-index", tmp_path / "vectors") == 5
+    assert seed_from_index(tmp_path / "esco-index", tmp_path / "vectors") == 0  # idempotent
+    caching = CachingEncoder(tiny_encoder, tmp_path / "vectors")
+    index, _ = cached_index(TINY, caching, tmp_path / "indexes", fields=("label", "alt_label"))
+    assert caching.encoded == 0
+    np.testing.assert_array_equal(index.vectors, built.vectors)
 
 
 def _tiny_corpora(base: Path) -> Path:

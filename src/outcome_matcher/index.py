@@ -138,6 +138,11 @@ class FrameworkIndex:
             [c.label for c in framework.competencies],
         )
 
+    @property
+    def row_texts(self) -> list[str]:
+        """The indexed text of each vector row, in row order."""
+        return self._row_text
+
     # -- persistence ----------------------------------------------------------------------
 
     def save(self, directory: Path) -> None:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from outcome_matcher.config import Settings
+from outcome_matcher.evaluation.cache import seed_from_index
 from outcome_matcher.evaluation.dev_sets import DEFAULT_CORPORA, EscoOptions, run_all_dev_sets
 from outcome_matcher.evaluation.report import format_markdown, format_table, write_report
 from outcome_matcher.index import DEFAULT_FIELDS
@@ -27,6 +28,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     parser.add_argument("--output", type=Path, help="write the JSON report here")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    parser.add_argument(
+        "--seed-index",
+        type=Path,
+        help="a built framework index (e.g. DATA_DIR/indexes/esco) whose vectors to reuse",
+    )
     return parser
 
 
@@ -39,9 +45,13 @@ def _langs(value: str) -> tuple[str, ...] | None:
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = Settings()
+    if args.seed_index:
+        added = seed_from_index(args.seed_index, settings.data_dir / "evaluation" / "vectors")
+        logging.getLogger(__name__).info("seeded %d vectors from %s", added, args.seed_index)
     esco = EscoOptions(fields=tuple(args.fields.split(",")), other_langs=_langs(args.other_langs))
     report = run_all_dev_sets(
-        Settings(), args.corpora, args.model, sets=args.sets, esco=esco, threshold=args.threshold
+        settings, args.corpora, args.model, sets=args.sets, esco=esco, threshold=args.threshold
     )
     if args.output:
         write_report(report, args.output)

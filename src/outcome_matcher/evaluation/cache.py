@@ -59,22 +59,45 @@ class CachingEncoder:
 
     def flush(self) -> None:
         """Write the vectors encoded since the last flush as a new shard."""
-        if not self._pending:
-            return
-        self.directory.mkdir(parents=True, exist_ok=True)
-        stem = f"shard-{time.time_ns()}-{os.getpid()}"
-        texts = list(self._pending)
-        tmp = self.directory / f".{stem}.npy"
-        with tmp.open("wb") as fh:
-            np.save(fh, np.stack([self._pending[t] for t in texts]))
-        (self.directory / f"{stem}.json").write_text(json.dumps(texts, ensure_ascii=False), "utf-8")
-        os.replace(tmp, self.directory / f"{stem}.npy")
+        _write_shard(self.directory, self._pending)
         self._pending = {}
 
     def _known(self) -> dict[str, NDArray[np.float32]]:
         if self._vectors is None:
             self._vectors = _read_shards(self.directory)
         return self._vectors
+
+
+def seed_from_index(index_dir: Path, cache_dir: Path) -> int:
+    """Copy the passage vectors of an already built index into the vector cache.
+
+    An index built by `frameworks add` holds the passages the ESCO dev sets need, so its
+    vectors spare the evaluation a second embedding of the whole framework. Returns how
+    many vectors were new to the cache.
+    """
+    index = FrameworkIndex.load(index_dir)
+    directory = cache_dir / index.meta.fingerprint
+    known = _read_shards(directory)
+    new = {
+        text: vec
+        for text, vec in zip(index.row_texts, index.vectors, strict=True)
+        if text not in known
+    }
+    _write_shard(directory, new)
+    return len(new)
+
+
+def _write_shard(directory: Path, vectors: dict[str, NDArray[np.float32]]) -> None:
+    if not vectors:
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = f"shard-{time.time_ns()}-{os.getpid()}"
+    texts = list(vectors)
+    tmp = directory / f".{stem}.npy"
+    with tmp.open("wb") as fh:
+        np.save(fh, np.stack([vectors[t] for t in texts]))
+    (directory / f"{stem}.json").write_text(json.dumps(texts, ensure_ascii=False), "utf-8")
+    os.replace(tmp, directory / f"{stem}.npy")
 
 
 def _read_shards(directory: Path) -> dict[str, NDArray[np.float32]]:
