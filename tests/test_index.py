@@ -54,6 +54,13 @@ def test_search_returns_each_competency_once_with_evidence(tiny_encoder: Encoder
     assert exact.score == pytest.approx(1.0, abs=1e-4)
 
 
+def test_length_sorted_batches_keep_each_row_its_own_vector(tiny_encoder: Encoder) -> None:
+    # Batches of 2 over texts of mixed length: rows must still line up with their texts.
+    index = FrameworkIndex.build(_framework(), tiny_encoder, batch_size=2)
+    alone = np.vstack([tiny_encoder.encode_passages([t]) for t in index.row_texts])
+    np.testing.assert_allclose(index.vectors, alone, atol=1e-5)
+
+
 def test_save_load_round_trip(tiny_encoder: Encoder, tmp_path: Path) -> None:
     index = FrameworkIndex.build(_framework(), tiny_encoder)
     index.save(tmp_path / "mini")

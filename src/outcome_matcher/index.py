@@ -273,12 +273,20 @@ def _encode_in_batches(
     batch_size: int,
     progress: ProgressCallback | None,
 ) -> np.ndarray:
-    parts: list[np.ndarray] = [np.zeros((0, encoder.dim), dtype=np.float32)]
+    """Passage vectors of `texts` in their order, embedded shortest first.
+
+    Rows come competency by competency, so a batch in row order would mix short labels with a
+    long description and pad every label to the description's length (about 3x the work on
+    ESCO). Sorting all texts by length first keeps each batch's padding small.
+    """
+    out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     for start in range(0, len(texts), batch_size):
-        parts.append(encoder.encode_passages(texts[start : start + batch_size]))
+        rows = order[start : start + batch_size]
+        out[rows] = encoder.encode_passages([texts[i] for i in rows])
         if progress:
             progress(min(start + batch_size, len(texts)), len(texts))
-    return np.ascontiguousarray(np.vstack(parts), dtype=np.float32)
+    return out
 
 
 def _write_json(path: Path, data: Any) -> None:
