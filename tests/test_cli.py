@@ -40,6 +40,22 @@ def test_frameworks_add_list_remove(env: Path) -> None:
     assert code == 2 and "sd" in err
 
 
+def test_index_fields_are_chosen_at_import_and_kept_by_reindex(env: Path) -> None:
+    code, _, err = run(
+        "frameworks", "add", "sd", str(env / "fw.csv"), "-f", "csv", "--fields", "alt_label"
+    )
+    assert code == 2 and "fields" in err and "label" in err
+    fields = "label,description"
+    code, _, err = run(
+        "frameworks", "add", "sd", str(env / "fw.csv"), "-f", "csv", "--fields", fields
+    )
+    assert code == 0, err
+    meta = env / "data" / "indexes" / "sd" / "meta.json"
+    assert json.loads(meta.read_text())["fields"] == ["label", "description"]
+    assert run("frameworks", "reindex", "sd")[0] == 0
+    assert json.loads(meta.read_text())["fields"] == ["label", "description"]
+
+
 def test_suggest_contract_json_lines_and_plain_lines(env: Path) -> None:
     run("frameworks", "add", "sd", str(env / "fw.csv"), "--format", "csv")
     lines = '{"id": "x1", "text": "database design"}\nsoftware testing\n'

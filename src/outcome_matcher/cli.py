@@ -19,7 +19,7 @@ from outcome_matcher.batch.cli import align_cli
 from outcome_matcher.config import Settings
 from outcome_matcher.embedding import ensure_model, load_encoder
 from outcome_matcher.errors import InputError, OutcomeMatcherError
-from outcome_matcher.index import ProgressCallback
+from outcome_matcher.index import DEFAULT_FIELDS, ProgressCallback, parse_fields
 from outcome_matcher.reports.cli import report_app
 from outcome_matcher.schemas import FrameworkFormat
 from outcome_matcher.store import Store
@@ -113,6 +113,13 @@ def frameworks_add_cli(
         typer.Option(help="ESCO only: a multilingual label file adding labels in other languages"),
     ] = None,
     replace: Annotated[bool, typer.Option(help="replace an existing framework")] = False,
+    fields: Annotated[
+        str,
+        typer.Option(
+            help="competency texts to index, comma-separated: label, alt_label, hidden_label, "
+            "description, other_lang_label"
+        ),
+    ] = ",".join(DEFAULT_FIELDS),
 ) -> None:
     """Import a framework, store it and build its index."""
     settings = Settings()
@@ -127,6 +134,7 @@ def frameworks_add_cli(
             version=version,
             extra_labels=labels,
             replace=replace,
+            fields=parse_fields(fields),
             progress=progress,
         )
     out.print(

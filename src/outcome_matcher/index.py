@@ -17,7 +17,7 @@ import faiss
 import numpy as np
 
 from outcome_matcher.embedding import Encoder
-from outcome_matcher.errors import ModelMismatchError, NotFoundError
+from outcome_matcher.errors import InputError, ModelMismatchError, NotFoundError
 from outcome_matcher.schemas import Competency, Framework
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,26 @@ log = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 # Which competency texts become vectors. Each kind is recorded per row so that evidence can say
 # whether a match came from the preferred label, an alternative label or the description.
-DEFAULT_FIELDS = ("label", "alt_label", "hidden_label", "description", "other_lang_label")
+FIELDS = ("label", "alt_label", "hidden_label", "description", "other_lang_label")
+# Descriptions are left out by default: on the ESCO dev sets they never helped (MRR tech
+# 0.499 without vs 0.485 with, house 0.399 vs 0.383, de_ba 0.442 vs 0.443, be_vdab_fr 0.264
+# both; docs/evaluation.md) and they are 40% of the embedding time. `--fields` adds them back
+# for frameworks whose substance is in the description.
+DEFAULT_FIELDS = ("label", "alt_label", "hidden_label", "other_lang_label")
+
+
+def parse_fields(value: str) -> tuple[str, ...]:
+    """`label,alt_label,...` as a tuple of known field names; the preferred label is required."""
+    fields = tuple(dict.fromkeys(f.strip() for f in value.split(",") if f.strip()))
+    unknown = [f for f in fields if f not in FIELDS]
+    if unknown or "label" not in fields:
+        raise InputError(
+            f"fields must include label and be among {', '.join(FIELDS)}; got {value!r}",
+            field="fields",
+        )
+    return fields
+
+
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -161,13 +180,18 @@ class FrameworkIndex:
             shutil.rmtree(directory)
         os.replace(tmp, directory)
 
-    @classmethod
-    def load(cls, directory: Path) -> FrameworkIndex:
+    @staticmethod
+    def load_meta(directory: Path) -> IndexMeta:
+        """Only the description of a saved index: cheap, the vectors stay on disk."""
         if not (directory / "meta.json").exists():
             raise NotFoundError(f"no index at {directory}", path=str(directory))
         raw = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
         raw.pop("format_version", None)
-        meta = IndexMeta(**{**raw, "fields": tuple(raw["fields"])})
+        return IndexMeta(**{**raw, "fields": tuple(raw["fields"])})
+
+    @classmethod
+    def load(cls, directory: Path) -> FrameworkIndex:
+        meta = cls.load_meta(directory)
         rows = json.loads((directory / "rows.json").read_text(encoding="utf-8"))
         comps = json.loads((directory / "competencies.json").read_text(encoding="utf-8"))
         return cls(

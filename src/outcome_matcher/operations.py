@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import faiss
@@ -16,7 +16,7 @@ from outcome_matcher.config import Settings
 from outcome_matcher.embedding import Encoder
 from outcome_matcher.errors import ConflictError, InputError, NotFoundError, OutcomeMatcherError
 from outcome_matcher.frameworks import load_framework
-from outcome_matcher.index import FrameworkIndex, ProgressCallback
+from outcome_matcher.index import DEFAULT_FIELDS, FrameworkIndex, ProgressCallback
 from outcome_matcher.matching import Matcher, ModuleOutcomes, OutcomeText
 from outcome_matcher.schemas import FrameworkFormat, QueryResult
 from outcome_matcher.store import Store
@@ -40,17 +40,19 @@ def add_framework(
     version: str | None = None,
     extra_labels: Path | None = None,
     replace: bool = False,
+    fields: Sequence[str] = DEFAULT_FIELDS,
     progress: ProgressCallback | None = None,
 ) -> FrameworkInfo:
     """Load a framework file, embed it, then store it and its index.
 
-    `extra_labels` (ESCO only) adds labels in other languages as extra index vectors.
+    `extra_labels` (ESCO only) adds labels in other languages as extra index vectors;
+    `fields` says which competency texts become vectors.
     """
     framework = load_framework(path, format, name=name, version=version, extra_labels=extra_labels)
     if not replace:
         _refuse_existing(store, name)
     index = FrameworkIndex.build(
-        framework, encoder, batch_size=settings.batch_size, progress=progress
+        framework, encoder, fields=fields, batch_size=settings.batch_size, progress=progress
     )
     info = store.add_framework(framework, replace=replace)
     index.save(index_dir(settings, name))
@@ -65,14 +67,26 @@ def reindex_framework(
     name: str,
     progress: ProgressCallback | None = None,
 ) -> FrameworkInfo:
-    """Rebuild a stored framework's index, e.g. after switching model."""
+    """Rebuild a stored framework's index, e.g. after switching model, with the same fields."""
     framework = store.load_framework(name)
     index = FrameworkIndex.build(
-        framework, encoder, batch_size=settings.batch_size, progress=progress
+        framework,
+        encoder,
+        fields=_indexed_fields(settings, name),
+        batch_size=settings.batch_size,
+        progress=progress,
     )
     index.save(index_dir(settings, name))
     store.set_index_fingerprint(name, encoder.fingerprint)
     return store.get_framework_info(name)
+
+
+def _indexed_fields(settings: Settings, name: str) -> tuple[str, ...]:
+    """The fields of the framework's current index, or the defaults when it has none."""
+    try:
+        return FrameworkIndex.load_meta(index_dir(settings, name)).fields
+    except NotFoundError:
+        return DEFAULT_FIELDS
 
 
 def remove_framework(store: Store, settings: Settings, name: str) -> None:

@@ -11,7 +11,7 @@ from outcome_matcher.config import Settings
 from outcome_matcher.evaluation.cache import seed_from_index
 from outcome_matcher.evaluation.dev_sets import DEFAULT_CORPORA, EscoOptions, run_all_dev_sets
 from outcome_matcher.evaluation.report import format_markdown, format_table, write_report
-from outcome_matcher.index import DEFAULT_FIELDS
+from outcome_matcher.index import DEFAULT_FIELDS, parse_fields
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.seed_index:
         added = seed_from_index(args.seed_index, settings.data_dir / "evaluation" / "vectors")
         logging.getLogger(__name__).info("seeded %d vectors from %s", added, args.seed_index)
-    esco = EscoOptions(fields=tuple(args.fields.split(",")), other_langs=_langs(args.other_langs))
+    esco = EscoOptions(fields=parse_fields(args.fields), other_langs=_langs(args.other_langs))
     report = run_all_dev_sets(
         settings, args.corpora, args.model, sets=args.sets, esco=esco, threshold=args.threshold
     )
