@@ -5,7 +5,7 @@
 Both sides match the same outcomes (the Tartu learning outcome items when present, else the
 bundled samples) against ESCO v1.1.1 (English only): the baseline over the preferred labels,
 align over its default index fields (preferred, alternative and hidden labels). Each
-measurement runs in its own subprocess so that peak memory (ru_maxrss) belongs to that run
+measurement runs in its own subprocess so that peak memory (VmHWM) belongs to that run
 alone. Embedding the ESCO labels is one-time set-up on both sides (the baseline tools ship it
 precomputed; outcome-matcher keeps a framework index) and is reported separately.
 """
@@ -62,6 +62,11 @@ def esco_labels() -> list[str]:
 
 
 def peak_mb() -> float:
+    """This process's peak resident memory. ru_maxrss would not do: Linux carries it across
+    exec, so a child would report the parent's set-up peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
