@@ -42,7 +42,7 @@ def test_competency_texts_dedupes_case_insensitively() -> None:
 def test_search_returns_each_competency_once_with_evidence(tiny_encoder: Encoder) -> None:
     index = FrameworkIndex.build(_framework(), tiny_encoder)
     assert index.meta.n_competencies == 3
-    assert index.meta.n_vectors == 6  # the description is not indexed by default
+    assert index.meta.n_vectors == 7
     hits = index.search(tiny_encoder.encode_queries(["database design"]), k=3)[0]
     assert [h.competency_id for h in hits].count("c:db") == 1
     assert len({h.competency_id for h in hits}) == 3

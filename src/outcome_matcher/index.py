@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,9 @@ import numpy as np
 
 from outcome_matcher.embedding import Encoder
 from outcome_matcher.errors import InputError, ModelMismatchError, NotFoundError
+from outcome_matcher.lexical import LexicalIndex, rrf
 from outcome_matcher.schemas import Competency, Framework
+from outcome_matcher.text import detect_language
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +29,11 @@ FORMAT_VERSION = 1
 # Which competency texts become vectors. Each kind is recorded per row so that evidence can say
 # whether a match came from the preferred label, an alternative label or the description.
 FIELDS = ("label", "alt_label", "hidden_label", "description", "other_lang_label")
-# Descriptions are left out by default: on the ESCO dev sets they never helped (MRR tech
-# 0.499 without vs 0.485 with, house 0.399 vs 0.383, de_ba 0.442 vs 0.443, be_vdab_fr 0.264
-# both; docs/evaluation.md) and they are 40% of the embedding time. `--fields` adds them back
-# for frameworks whose substance is in the description.
-DEFAULT_FIELDS = ("label", "alt_label", "hidden_label", "other_lang_label")
+# Every field by default. Descriptions did not help the English, German and French dev sets
+# (docs/evaluation.md) but they do help statements in languages the framework has no labels
+# in: without them four more statements of the multilingual acceptance test (ru-3 among
+# them) fall out of the top 5.
+DEFAULT_FIELDS = FIELDS
 
 
 def parse_fields(value: str) -> tuple[str, ...]:
@@ -46,6 +49,8 @@ def parse_fields(value: str) -> tuple[str, ...]:
 
 
 ProgressCallback = Callable[[int, int], None]
+# Row kinds in the framework's own language, which the lexical signal reads.
+LEXICAL_KINDS = ("label", "alt_label", "hidden_label")
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,8 @@ class IndexMeta:
     n_vectors: int
     fields: tuple[str, ...]
     build_seconds: float
+    # The language of the framework's own texts; indexes saved before it was recorded are "en".
+    lang: str = "en"
 
     def to_json(self) -> dict[str, Any]:
         return {**self.__dict__, "fields": list(self.fields), "format_version": FORMAT_VERSION}
@@ -114,6 +121,7 @@ class FrameworkIndex:
         self._faiss = faiss.IndexFlatIP(meta.dim)
         self._faiss.add(vectors)
         self._rows_of: dict[int, np.ndarray] | None = None
+        self._lexical: LexicalIndex | None = None
 
     # -- building -------------------------------------------------------------------------
 
@@ -146,6 +154,7 @@ class FrameworkIndex:
             n_vectors=len(rows),
             fields=tuple(fields),
             build_seconds=round(time.perf_counter() - start, 2),
+            lang=_main_language(framework),
         )
         return cls(
             meta,
@@ -227,6 +236,52 @@ class FrameworkIndex:
         scores, rows = self._faiss.search(np.ascontiguousarray(queries, dtype=np.float32), n_rows)
         return [self._collapse(s, r, k) for s, r in zip(scores, rows, strict=True)]
 
+    def search_hybrid(
+        self, queries: np.ndarray, texts: Sequence[str], k: int, *, depth: int = 100
+    ) -> list[list[Hit]]:
+        """Like `search`, ranked by fusing the embedding ranking with BM25 over the labels.
+
+        Only statements in the framework's own language get the lexical signal; the others
+        are ranked by the embeddings alone. A hit keeps its embedding score and evidence.
+        """
+        dense = self.search(queries, max(k, depth))
+        same = [i for i, t in enumerate(texts) if detect_language(t) == self.meta.lang]
+        if not same:
+            return [row[:k] for row in dense]
+        lexical = self._lexical_index().top([texts[i] for i in same], depth)
+        out = [row[:k] for row in dense]
+        for i, found in zip(same, lexical, strict=True):
+            by_pos = {self._position[h.competency_id]: h for h in dense[i]}
+            fused = rrf([list(by_pos), found])[:k]
+            missing = [p for p in fused if p not in by_pos]
+            if missing:
+                ids = [self.competency_ids[p] for p in missing]
+                scores, evidence = self.score_competencies(queries[i : i + 1], ids)
+                for j, pos in enumerate(missing):
+                    by_pos[pos] = self._scored_hit(pos, float(scores[0, j]), evidence[j][0])
+            out[i] = [by_pos[p] for p in fused]
+        return out
+
+    def _lexical_index(self) -> LexicalIndex:
+        """BM25 over each competency's labels in the framework's language, built on first use."""
+        if self._lexical is None:
+            documents: list[list[str]] = [[] for _ in self.competency_ids]
+            for row, kind in enumerate(self._row_kind):
+                if kind in LEXICAL_KINDS:
+                    documents[int(self._row_competency[row])].append(self._row_text[row])
+            self._lexical = LexicalIndex([" ".join(d) for d in documents])
+        return self._lexical
+
+    def _scored_hit(self, pos: int, score: float, evidence: str) -> Hit:
+        kinds = {self._row_text[r]: self._row_kind[r] for r in self._competency_rows()[pos]}
+        return Hit(
+            competency_id=self.competency_ids[pos],
+            label=self.competency_labels[pos],
+            score=round(score, 6),
+            evidence=evidence,
+            evidence_kind=kinds.get(evidence, "label"),
+        )
+
     def _collapse(self, scores: np.ndarray, rows: np.ndarray, k: int) -> list[Hit]:
         hits: list[Hit] = []
         seen: set[int] = set()
@@ -289,6 +344,11 @@ class FrameworkIndex:
                 pos: order[bounds[pos] : bounds[pos + 1]] for pos in range(len(self.competency_ids))
             }
         return self._rows_of
+
+
+def _main_language(framework: Framework) -> str:
+    langs = Counter(c.lang for c in framework.competencies)
+    return langs.most_common(1)[0][0] if langs else "en"
 
 
 def _encode_in_batches(

@@ -42,10 +42,13 @@ class Matcher:
         *,
         calibration: Calibration | None = None,
         default_threshold: float = 0.0,
+        lexical: bool = False,
     ):
         self.encoder = encoder
         self.calibration = calibration
         self._default_threshold = default_threshold
+        # Fuse BM25 over the labels into `suggest` rankings (see outcome_matcher.lexical).
+        self.lexical = lexical
         self.indexes: dict[str, FrameworkIndex] = {}
         # Frameworks whose index could not be used, with the reason to report when asked for.
         self.unavailable: dict[str, OutcomeMatcherError] = {}
@@ -84,6 +87,8 @@ class Matcher:
     ) -> list[list[Suggestion]]:
         """Best competencies for each statement, best first.
 
+        With `lexical` on, statements in the framework's language are ranked by the fusion of
+        embeddings and BM25, so the order can differ from the order of `score` (the cosine).
         With `abstain`, suggestions under the operating threshold are dropped, so an empty
         list means "no adequate match" rather than a forced one.
         """
@@ -91,7 +96,11 @@ class Matcher:
         _check_texts(texts)
         if not texts:
             return []
-        hits = index.search(self.encoder.encode_queries(texts), top_k)
+        queries = self.encoder.encode_queries(texts)
+        if self.lexical:
+            hits = index.search_hybrid(queries, texts, top_k)
+        else:
+            hits = index.search(queries, top_k)
         floor = self.threshold if abstain else -math.inf
         return [[self._suggestion(h) for h in row if h.score >= floor] for row in hits]
 

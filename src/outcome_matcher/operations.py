@@ -109,6 +109,7 @@ def load_matcher(settings: Settings, store: Store, encoder: Encoder) -> Matcher:
         # A custom model folder has no shipped calibration: never borrow the built-in one's.
         calibration=None if settings.model_path else load_calibration(settings.model),
         default_threshold=settings.fallback_threshold,
+        lexical=settings.lexical,
     )
     for info in store.list_frameworks():
         directory = index_dir(settings, info.name)

@@ -29,6 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--output", type=Path, help="write the JSON report here")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument(
+        "--lexical", action="store_true", help="fuse BM25 over the labels (OUTCOME_MATCHER_LEXICAL)"
+    )
+    parser.add_argument(
         "--seed-index",
         type=Path,
         help="a built framework index (e.g. DATA_DIR/indexes/esco) whose vectors to reuse",
@@ -46,6 +49,8 @@ def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = Settings()
+    if args.lexical:
+        settings = settings.model_copy(update={"lexical": True})
     if args.seed_index:
         added = seed_from_index(args.seed_index, settings.data_dir / "evaluation" / "vectors")
         logging.getLogger(__name__).info("seeded %d vectors from %s", added, args.seed_index)

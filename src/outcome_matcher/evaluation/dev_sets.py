@@ -148,7 +148,7 @@ def run_all_dev_sets(
     encoder = encoder or load_encoder(settings)
     caching = CachingEncoder(encoder, settings.data_dir / "evaluation" / "vectors")
     cache_dir = settings.data_dir / "evaluation" / "indexes"
-    matcher = Matcher(encoder)
+    matcher = Matcher(encoder, lexical=settings.lexical)
     index_seconds: dict[str, float] = {}
     gold_sets: list[GoldSet] = []
     if any(n in DECORTE_SETS or n in MAPPING_SETS for n in names):
@@ -184,6 +184,7 @@ def _config(
         "threads": str(settings.threads),
         "batch_size": str(settings.batch_size),
         "corpora_dir": str(corpora_dir),
+        "lexical": str(settings.lexical),
         "esco_fields": ",".join(esco.fields),
         "esco_other_langs": "all"
         if esco.other_langs is None
