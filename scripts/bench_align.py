@@ -4,10 +4,11 @@
 
 Both sides match the same outcomes (the Tartu learning outcome items when present, else the
 bundled samples) against ESCO v1.1.1 (English only): the baseline over the preferred labels,
-align over its default index fields (preferred, alternative and hidden labels). Each
-measurement runs in its own subprocess so that peak memory (VmHWM) belongs to that run
-alone. Embedding the ESCO labels is one-time set-up on both sides (the baseline tools ship it
-precomputed; outcome-matcher keeps a framework index) and is reported separately.
+align over its default index fields (preferred, alternative and hidden labels and
+descriptions; no other-language labels are loaded here). Each measurement runs in its own
+subprocess so that peak memory (VmHWM) belongs to that run alone. Embedding the ESCO labels is
+one-time set-up on both sides (the baseline tools ship it precomputed; outcome-matcher keeps a
+framework index) and is reported separately.
 """
 
 from __future__ import annotations
