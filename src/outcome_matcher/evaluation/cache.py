@@ -116,10 +116,11 @@ def _read_shards(directory: Path) -> dict[str, NDArray[np.float32]]:
 
 
 def index_key(framework: Framework, fingerprint: str, fields: Sequence[str]) -> str:
-    """A hash of exactly what an index holds: the model, the fields and every indexed text."""
+    """A hash of what an index holds: the model, the fields, every indexed text and language."""
     digest = hashlib.sha256(f"{fingerprint}\0{','.join(fields)}".encode())
     for c in framework.competencies:
-        digest.update(f"\x1e{c.id}\x1f{c.label}".encode())
+        # The language goes in too: the index records it and the lexical signal reads it.
+        digest.update(f"\x1e{c.id}\x1f{c.label}\x1f{c.lang}".encode())
         for kind, text in competency_texts(c, fields):
             digest.update(f"\x1f{kind}\x1f{text}".encode())
     return digest.hexdigest()[:16]
