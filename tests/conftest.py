@@ -32,18 +32,32 @@ def fixture_sentences() -> list[str]:
 
 
 def _tiny_tokenizer() -> Tokenizer:
-    from tokenizers import decoders, models, normalizers, pre_tokenizers, trainers
+    """A WordPiece tokenizer whose vocabulary is built in a fixed order.
+
+    The fixture sentences' words, their characters and "##" continuations, sorted. (The
+    WordPiece trainer breaks frequency ties differently in every process, which made the
+    random tiny model, and every ranking test on it, change from run to run.)
+    """
+    from tokenizers import decoders, models, normalizers, pre_tokenizers
     from tokenizers.processors import TemplateProcessing
 
     specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-    tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
-    tok.normalizer = normalizers.BertNormalizer(lowercase=True)
-    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    normalizer = normalizers.BertNormalizer(lowercase=True)
+    pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    words: set[str] = set()
+    for sentence in fixture_sentences():
+        words.update(
+            w for w, _ in pre_tokenizer.pre_tokenize_str(normalizer.normalize_str(sentence))
+        )
+    # The prompt words as whole tokens, so that a prefix does not outweigh a short text.
+    words |= {"query", "passage"}
+    chars = sorted({ch for w in words for ch in w})
+    tokens = [*specials, *chars, *(f"##{ch}" for ch in chars), *sorted(words)]
+    vocab = {token: i for i, token in enumerate(dict.fromkeys(tokens))}
+    tok = Tokenizer(models.WordPiece(vocab=vocab, unk_token="[UNK]"))
+    tok.normalizer = normalizer
+    tok.pre_tokenizer = pre_tokenizer
     tok.decoder = decoders.WordPiece()
-    trainer = trainers.WordPieceTrainer(
-        vocab_size=1000, special_tokens=specials, show_progress=False
-    )
-    tok.train_from_iterator(fixture_sentences(), trainer)
     cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
     tok.post_processor = TemplateProcessing(
         single="[CLS] $A [SEP]",
