@@ -377,3 +377,20 @@ def test_evaluate_command_needs_a_framework_for_user_gold(tmp_path: Path) -> Non
     gold = _write(tmp_path / "g.jsonl", json.dumps({"id": 1, "text": "t", "gold": []}) + "\n")
     with pytest.raises(InputError, match="--framework"):
         evaluate_command(Settings(data_dir=tmp_path), None, gold, None, None)
+
+
+def test_evaluation_command_rejects_bad_fields_and_missing_seed_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from outcome_matcher.evaluation.__main__ import main
+
+    monkeypatch.setenv("OUTCOME_MATCHER_DATA_DIR", str(tmp_path))
+    with pytest.raises(SystemExit) as bad_fields:
+        main(["--fields", "alt_label"])
+    assert bad_fields.value.code == 2
+    assert "fields must include label" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as no_index:
+        main(["--seed-index", str(tmp_path / "nowhere")])
+    assert no_index.value.code == 2
+    assert "no index at" in capsys.readouterr().err
+    assert not (tmp_path / "evaluation").exists()  # nothing written before the error

@@ -67,3 +67,20 @@ def test_matcher_fuses_only_for_statements_in_the_frameworks_language(
     assert all(s.score == cosine[s.competency_id] for s in fused[0])
     # Russian words cannot match English labels: the ranking is the embeddings' alone.
     assert fused[1] == plain[1]
+
+
+def test_a_hit_found_only_by_bm25_gets_its_embedding_score_and_evidence(
+    tiny_encoder: Encoder,
+) -> None:
+    index = FrameworkIndex.build(_framework(), tiny_encoder)
+    text = "The learner operates a forklift safely in the warehouse."
+    queries = tiny_encoder.encode_queries([text])
+    dense_best = index.search(queries, 1)[0][0].competency_id
+    # depth 1: only the embeddings' best and BM25's best take part in the fusion.
+    hits = index.search_hybrid(queries, [text], 2, depth=1)[0]
+    assert {h.competency_id for h in hits} == {dense_best, "c:4"}
+    forklift = next(h for h in hits if h.competency_id == "c:4")
+    scores, evidence = index.score_competencies(queries, ["c:4"])
+    assert forklift.score == round(float(scores[0, 0]), 6)
+    assert forklift.evidence == evidence[0][0]
+    assert forklift.evidence_kind in {"label", "alt_label"}

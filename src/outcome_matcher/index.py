@@ -273,14 +273,9 @@ class FrameworkIndex:
         return self._lexical
 
     def _scored_hit(self, pos: int, score: float, evidence: str) -> Hit:
-        kinds = {self._row_text[r]: self._row_kind[r] for r in self._competency_rows()[pos]}
-        return Hit(
-            competency_id=self.competency_ids[pos],
-            label=self.competency_labels[pos],
-            score=round(score, 6),
-            evidence=evidence,
-            evidence_kind=kinds.get(evidence, "label"),
-        )
+        """The hit of a competency scored by `score_competencies`, whose evidence is a text."""
+        row = next(r for r in self._competency_rows()[pos] if self._row_text[r] == evidence)
+        return self._hit(pos, int(row), score)
 
     def _collapse(self, scores: np.ndarray, rows: np.ndarray, k: int) -> list[Hit]:
         hits: list[Hit] = []

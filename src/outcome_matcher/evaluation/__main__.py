@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from outcome_matcher.config import Settings
+from outcome_matcher.errors import OutcomeMatcherError
 from outcome_matcher.evaluation.cache import seed_from_index
 from outcome_matcher.evaluation.dev_sets import DEFAULT_CORPORA, EscoOptions, run_all_dev_sets
 from outcome_matcher.evaluation.report import format_markdown, format_table, write_report
@@ -46,15 +47,19 @@ def _langs(value: str) -> tuple[str, ...] | None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = Settings()
     if args.lexical:
         settings = settings.model_copy(update={"lexical": True})
-    if args.seed_index:
-        added = seed_from_index(args.seed_index, settings.data_dir / "evaluation" / "vectors")
-        logging.getLogger(__name__).info("seeded %d vectors from %s", added, args.seed_index)
-    esco = EscoOptions(fields=parse_fields(args.fields), other_langs=_langs(args.other_langs))
+    try:
+        esco = EscoOptions(fields=parse_fields(args.fields), other_langs=_langs(args.other_langs))
+        if args.seed_index:
+            added = seed_from_index(args.seed_index, settings.data_dir / "evaluation" / "vectors")
+            logging.getLogger(__name__).info("seeded %d vectors from %s", added, args.seed_index)
+    except OutcomeMatcherError as error:
+        parser.error(error.message)  # exits 2 with the usage line, no traceback
     report = run_all_dev_sets(
         settings, args.corpora, args.model, sets=args.sets, esco=esco, threshold=args.threshold
     )
