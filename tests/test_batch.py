@@ -61,6 +61,26 @@ def test_same_input_gives_byte_identical_outputs(env: BatchEnv) -> None:
     assert timings["engine"] == "local" and timings["rows_per_second"] > 0
 
 
+def test_worker_processes_write_the_bytes_of_an_in_process_run(env: BatchEnv) -> None:
+    src = write_jsonl(env.tmp / "in.jsonl", 50)
+    seen: list[tuple[int, int]] = []
+    for out, workers in (("one", 1), ("pool", 2)):
+        opts = AlignOptions(framework=FRAMEWORK, chunk_size=6, workers=workers)
+        result = align(
+            [src],
+            opts,
+            env.tmp / out,
+            settings=env.settings,
+            store=env.store,
+            encoder=env.encoder,
+            progress=lambda done, total: seen.append((done, total)),
+        )
+        assert result.timings["workers"] == workers
+    for name in (JSONL, PARQUET, MANIFEST):
+        assert (env.tmp / "one" / name).read_bytes() == (env.tmp / "pool" / name).read_bytes()
+    assert seen[-1] == (50, 50)
+
+
 def test_catalogue_yaml_rows_carry_outcome_ids_and_go_to_the_store(env: BatchEnv) -> None:
     from outcome_matcher import operations
 

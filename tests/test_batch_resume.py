@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from batch_support import FRAMEWORK, make_env, write_jsonl
 from outcome_matcher.batch import AlignOptions, align
 from outcome_matcher.batch.output import JOURNAL, JSONL, PARQUET, PARTS, TIMINGS
@@ -24,7 +26,7 @@ data, model, src, out = map(Path, sys.argv[1:5])
 encoder = SentenceTransformerEncoder(
     model, name="tiny", threads=1, batch_size=1, cache=EmbeddingCache(0)
 )
-options = AlignOptions(framework="demo", chunk_size=int(sys.argv[5]))
+options = AlignOptions(framework="demo", chunk_size=int(sys.argv[5]), workers=int(sys.argv[6]))
 align([src], options, out, settings=Settings(data_dir=data, threads=1), encoder=encoder)
 """
 ROWS, CHUNK = 1200, 20
@@ -47,23 +49,26 @@ def _kill_after_parts(cmd: list[str], parts: Path, wanted: int, log: Path) -> No
     assert proc.returncode == -signal.SIGKILL, log.read_text(encoding="utf-8", errors="replace")
 
 
+@pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "worker-processes"])
 def test_kill_9_then_rerun_gives_the_rows_of_an_uninterrupted_run(
-    tmp_path: Path, tiny_model_dir: Path
+    tmp_path: Path, tiny_model_dir: Path, workers: int
 ) -> None:
+    """The killed run and its resumption use `workers`; the uninterrupted one runs in-process."""
     env = make_env(tmp_path, tiny_model_dir)
     src = write_jsonl(tmp_path / "in.jsonl", ROWS)
     killed = tmp_path / "killed"
     cmd = [sys.executable, "-c", CHILD, str(env.settings.data_dir), str(tiny_model_dir)]
-    cmd += [str(src), str(killed), str(CHUNK)]
+    cmd += [str(src), str(killed), str(CHUNK), str(workers)]
     _kill_after_parts(cmd, killed / PARTS, wanted=3, log=tmp_path / "child.log")
     assert not (killed / JSONL).exists()  # it really died mid-run
     n_before = len(list((killed / PARTS).glob("chunk-*.jsonl")))
     assert 3 <= n_before < ROWS // CHUNK
 
-    opts = AlignOptions(framework=FRAMEWORK, chunk_size=CHUNK)
+    opts = AlignOptions(framework=FRAMEWORK, chunk_size=CHUNK, workers=workers)
     kw = {"settings": env.settings, "store": env.store, "encoder": env.encoder}
     resumed = align([src], opts, killed, **kw)  # type: ignore[arg-type]
-    align([src], opts, tmp_path / "whole", **kw)  # type: ignore[arg-type]
+    whole = AlignOptions(framework=FRAMEWORK, chunk_size=CHUNK, workers=1)
+    align([src], whole, tmp_path / "whole", **kw)  # type: ignore[arg-type]
 
     assert resumed.timings["chunks_resumed"] >= n_before
     for name in (JSONL, PARQUET):

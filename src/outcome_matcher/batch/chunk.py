@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from outcome_matcher.batch.inputs import AlignRow
+from outcome_matcher.batch.models import flush_cache
 from outcome_matcher.matching import Matcher
 from outcome_matcher.schemas import QueryResult, Suggestion
 
@@ -35,6 +36,23 @@ def align_chunk(
     return [record(row, by_text[row.text]) for row in rows]
 
 
+def chunk_body(
+    matcher: Matcher,
+    framework: str,
+    rows: Sequence[AlignRow],
+    *,
+    top_k: int,
+    competency_ids: Sequence[str] | None = None,
+) -> str:
+    """A chunk's part file as a worker returns it: JSON lines, with new vectors cached first.
+
+    Cache first, part second: a kill in between only costs recomputing the chunk.
+    """
+    records = align_chunk(matcher, framework, rows, top_k=top_k, competency_ids=competency_ids)
+    flush_cache(matcher.encoder)
+    return "".join(record_line(r) + "\n" for r in records)
+
+
 def _suggest_among(
     matcher: Matcher,
     framework: str,
@@ -53,22 +71,37 @@ def _suggest_among(
     order = np.argsort(-scores, axis=1, kind="stable")[:, :top_k]
     return [
         [
-            _suggestion(matcher, competency_ids[j], labels, float(scores[i, j]), evidence[j][i])
-            for j in order[i].tolist()
+            _suggestion(
+                matcher,
+                competency_ids[j],
+                labels,
+                float(scores[i, j]),
+                evidence[j][i],
+                top=float(scores[i, order[i][0]]),
+                rank=rank,
+            )
+            for rank, j in enumerate(order[i].tolist(), start=1)
         ]
         for i in range(len(texts))
     ]
 
 
 def _suggestion(
-    matcher: Matcher, cid: str, labels: dict[str, str], score: float, evidence: str
+    matcher: Matcher,
+    cid: str,
+    labels: dict[str, str],
+    score: float,
+    evidence: str,
+    *,
+    top: float,
+    rank: int,
 ) -> Suggestion:
     score = round(score, 6)
     return Suggestion(
         competency_id=cid,
         label=labels[cid],
         score=score,
-        confidence=matcher.confidence(score),
+        confidence=matcher.confidence(score, gap=round(top, 6) - score, rank=rank),
         evidence=evidence,
     )
 

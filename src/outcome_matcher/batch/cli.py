@@ -61,7 +61,12 @@ def align_cli(
     store: Annotated[bool, typer.Option("--store", help="save as a suggestion run")] = False,
     top_k: Annotated[int, typer.Option("--top-k", "-k", min=1, max=200)] = 10,
     chunk_size: Annotated[int, typer.Option(min=1, help="rows per resumable chunk")] = 1000,
-    workers: Annotated[int | None, typer.Option(help="Ray actors (default: CPUs)")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="processes (local; default: threads) or Ray actors (default: CPUs)"
+        ),
+    ] = None,
     restart: Annotated[bool, typer.Option(help="discard a different run in OUTPUT")] = False,
 ) -> None:
     """Align whole catalogues; re-running the same command resumes an interrupted run."""

@@ -9,7 +9,7 @@ from pathlib import Path
 import faiss
 
 from outcome_matcher.batch.cache import DiskEmbeddingCache
-from outcome_matcher.calibration import load_calibration
+from outcome_matcher.calibration import Calibration, load_calibration
 from outcome_matcher.config import Settings
 from outcome_matcher.embedding import (
     EmbeddingCache,
@@ -39,7 +39,7 @@ class EncoderSpec:
 
     def load(self) -> Encoder:
         """Load the encoder, with the persistent cache when one is configured."""
-        set_threads(self.threads)
+        set_threads(self.threads, torch=self.backend == "torch")
         cache = DiskEmbeddingCache(Path(self.cache_path)) if self.cache_path else None
         if self.backend == "onnx":
             return OnnxEncoder(
@@ -58,11 +58,15 @@ class EncoderSpec:
         )
 
 
-def set_threads(threads: int) -> None:
-    """torch and FAISS thread counts, set explicitly: their defaults oversubscribe small hosts."""
-    import torch
+def set_threads(threads: int, *, torch: bool = True) -> None:
+    """torch and FAISS thread counts, set explicitly: their defaults oversubscribe small hosts.
 
-    torch.set_num_threads(threads)
+    An ONNX worker leaves torch unimported (about 250 MB per process).
+    """
+    if torch:
+        import torch as torch_module
+
+        torch_module.set_num_threads(threads)
     faiss.omp_set_num_threads(threads)
 
 
@@ -108,17 +112,17 @@ def index_for(settings: Settings, store: Store, framework: str, encoder: Encoder
     gets its own index beside it, keyed by the encoder fingerprint.
     """
     main = index_dir(settings, framework)
-    stored = FrameworkIndex.load(main)
-    if stored.meta.fingerprint == encoder.fingerprint:
+    stored = FrameworkIndex.load_meta(main)
+    if stored.fingerprint == encoder.fingerprint:
         return main
     derived = main.with_name(f"{framework}@{encoder.fingerprint}")
     if (derived / "meta.json").is_file():
-        meta = FrameworkIndex.load(derived).meta
-        if meta.framework_version == stored.meta.framework_version:
+        meta = FrameworkIndex.load_meta(derived)
+        if meta.framework_version == stored.framework_version:
             return derived
     log.info("building %s index for encoder %s", framework, encoder.fingerprint)
     index = FrameworkIndex.build(
-        store.load_framework(framework), encoder, fields=stored.meta.fields, batch_size=64
+        store.load_framework(framework), encoder, fields=stored.fields, batch_size=64
     )
     index.save(derived)
     return derived
@@ -134,13 +138,16 @@ class MatcherSpec:
     model_name: str
     fallback_threshold: float
 
+    def calibration(self) -> Calibration | None:
+        return load_calibration(self.model_name)
+
     def load(self, encoder: Encoder | None = None) -> Matcher:
         """The matcher over this run's one framework index (loading the encoder unless given)."""
         index = FrameworkIndex.load(Path(self.index_path))
         return Matcher(
             encoder or self.encoder.load(),
             {self.framework: index},
-            calibration=load_calibration(self.model_name),
+            calibration=self.calibration(),
             default_threshold=self.fallback_threshold,
         )
 

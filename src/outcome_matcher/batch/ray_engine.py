@@ -12,9 +12,9 @@ from typing import Any
 import pyarrow as pa
 
 from outcome_matcher.batch import output
-from outcome_matcher.batch.chunk import align_chunk, record_line
+from outcome_matcher.batch.chunk import chunk_body
 from outcome_matcher.batch.inputs import AlignRow, Chunk, chunks
-from outcome_matcher.batch.models import MatcherSpec, flush_cache
+from outcome_matcher.batch.models import MatcherSpec
 from outcome_matcher.config import Settings
 
 Progress = Callable[[int, int], None]
@@ -36,16 +36,15 @@ class AlignActor:
         for item in batch.to_pylist():
             start = time.perf_counter()
             rows = [AlignRow(*values) for values in zip(*_columns(item), strict=True)]
-            records = align_chunk(
+            body = chunk_body(
                 self.matcher,
                 self.framework,
                 rows,
                 top_k=self.top_k,
                 competency_ids=self.competency_ids,
             )
-            flush_cache(self.matcher.encoder)
             indexes.append(int(item["chunk"]))
-            bodies.append("".join(record_line(r) + "\n" for r in records))
+            bodies.append(body)
             seconds.append(time.perf_counter() - start)
         return pa.table({"chunk": indexes, "body": bodies, "seconds": seconds})
 

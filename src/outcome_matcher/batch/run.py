@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 from outcome_matcher import __version__
 from outcome_matcher.batch import output
-from outcome_matcher.batch.chunk import align_chunk, query_result
-from outcome_matcher.batch.inputs import chunks, count_rows
+from outcome_matcher.batch.chunk import chunk_body, query_result
+from outcome_matcher.batch.inputs import Chunk, chunks, count_rows
 from outcome_matcher.batch.models import (
     MatcherSpec,
     cache_path,
@@ -25,10 +25,11 @@ from outcome_matcher.batch.models import (
     spec_from_settings,
     spec_of,
 )
+from outcome_matcher.batch.pool import run_pool
 from outcome_matcher.config import Settings
 from outcome_matcher.embedding import Encoder
 from outcome_matcher.errors import ConflictError
-from outcome_matcher.matching import Matcher
+from outcome_matcher.index import FrameworkIndex
 from outcome_matcher.store import Store
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,8 @@ class AlignOptions:
     engine: Engine = "local"
     to_store: bool = False
     restart: bool = False
-    workers: int | None = None  # Ray actors (default: the cluster's CPUs)
+    # Ray actors (default: the cluster's CPUs) or local processes (default: settings.threads)
+    workers: int | None = None
 
 
 @dataclass
@@ -74,7 +76,12 @@ def align(
     encoder: Encoder | None = None,
     progress: Progress | None = None,
 ) -> AlignResult:
-    """Align every statement of the inputs; a re-run in the same directory resumes."""
+    """Align every statement of the inputs; a re-run in the same directory resumes.
+
+    With more than one local worker (the default when `settings.threads` > 1) the chunks run
+    in spawned processes, so a script calling this needs the usual
+    `if __name__ == "__main__":` guard (or `options.workers=1`).
+    """
     settings = settings or Settings()
     paths = [Path(p) for p in catalogue_paths]
     started = time.perf_counter()
@@ -89,9 +96,8 @@ def align(
             settings.fallback_threshold,
         )
         flush_cache(loaded)
-        matcher = mspec.load(loaded)
         required = _required(db, options)
-        key = _run_key(paths, options, matcher)
+        key = _run_key(paths, options, mspec, loaded)
         _claim(output_dir, key, options.restart)
         total = count_rows(paths, max_chars=settings.max_text_chars)
         n_chunks = math.ceil(total / options.chunk_size)
@@ -102,13 +108,13 @@ def align(
 
             run_ray(mspec, paths, options, output_dir, settings, required, total, progress)
         else:
-            _run_local(matcher, paths, options, output_dir, settings, required, total, progress)
+            _run_local(
+                mspec, loaded, paths, options, output_dir, settings, required, total, progress
+            )
         counts = output.merge(output_dir, n_chunks)
         manifest = _manifest(key, counts, n_chunks, output_dir)
         output.write_json(output_dir / output.MANIFEST, manifest)
-        run_id = (
-            _store_run(db, output_dir, options, matcher, n_chunks) if options.to_store else None
-        )
+        run_id = _store_run(db, output_dir, options, key, n_chunks) if options.to_store else None
     timings = _timings(options, settings, started, load_seconds, counts["rows"], resumed, loaded)
     output.write_json(output_dir / output.TIMINGS, timings)
     return AlignResult(output_dir, manifest, timings, run_id)
@@ -140,8 +146,14 @@ def _required(store: Store, options: AlignOptions) -> list[str] | None:
     return list(dict.fromkeys(r.competency_id for r in standard.requirements))
 
 
+def local_workers(options: AlignOptions, settings: Settings) -> int:
+    """Processes of the local engine: --workers, else one per configured thread."""
+    return options.workers or settings.threads
+
+
 def _run_local(
-    matcher: Matcher,
+    spec: MatcherSpec,
+    encoder: Encoder,
     paths: Sequence[Path],
     options: AlignOptions,
     out: Path,
@@ -150,25 +162,54 @@ def _run_local(
     total: int,
     progress: Progress | None,
 ) -> None:
+    """The chunks not yet done: in this process, or on worker processes of one thread each.
+
+    With workers, this process never loads the index: they do.
+    """
     done = output.done_chunks(out)
     rows_done = 0
-    for chunk in chunks(paths, options.chunk_size, max_chars=settings.max_text_chars):
-        if chunk.index not in done:
-            start = time.perf_counter()
-            records = align_chunk(
-                matcher, options.framework, chunk.rows, top_k=options.top_k, competency_ids=required
-            )
-            # Cache first, part second: a kill in between only costs recomputing the chunk.
-            flush_cache(matcher.encoder)
-            output.write_part(out, chunk.index, records, time.perf_counter() - start)
-        rows_done += len(chunk.rows)
+
+    def advance(rows: int) -> None:
+        nonlocal rows_done
+        rows_done += rows
         if progress:
             progress(rows_done, total)
 
+    def todo() -> Iterator[Chunk]:
+        for chunk in chunks(paths, options.chunk_size, max_chars=settings.max_text_chars):
+            if chunk.index in done:
+                advance(len(chunk.rows))
+            else:
+                yield chunk
 
-def _run_key(paths: Sequence[Path], options: AlignOptions, matcher: Matcher) -> dict[str, Any]:
+    workers = local_workers(options, settings)
+    if workers > 1:
+        run_pool(
+            spec,
+            todo(),
+            out,
+            workers=workers,
+            top_k=options.top_k,
+            competency_ids=required,
+            progress=advance,
+        )
+        return
+    matcher = spec.load(encoder)
+    for chunk in todo():
+        start = time.perf_counter()
+        body = chunk_body(
+            matcher, options.framework, chunk.rows, top_k=options.top_k, competency_ids=required
+        )
+        output.write_part_body(out, chunk.index, body, time.perf_counter() - start)
+        advance(len(chunk.rows))
+
+
+def _run_key(
+    paths: Sequence[Path], options: AlignOptions, spec: MatcherSpec, encoder: Encoder
+) -> dict[str, Any]:
     """Everything that decides the output rows: a re-run must match it to resume."""
-    meta = matcher.index(options.framework).meta
+    meta = FrameworkIndex.load_meta(Path(spec.index_path))
+    calibration = spec.calibration()
     return {
         "inputs": [{"name": p.name, "sha256": output.file_sha256(p)} for p in paths],
         "framework": options.framework,
@@ -177,10 +218,10 @@ def _run_key(paths: Sequence[Path], options: AlignOptions, matcher: Matcher) -> 
         "standard": options.standard,
         "top_k": options.top_k,
         "chunk_size": options.chunk_size,
-        "model": {"name": matcher.encoder.name, "fingerprint": matcher.encoder.fingerprint},
+        "model": {"name": encoder.name, "fingerprint": encoder.fingerprint},
         "thresholds": {
-            "operating": matcher.threshold,
-            "calibrated": matcher.calibration is not None,
+            "operating": calibration.threshold if calibration else spec.fallback_threshold,
+            "calibrated": calibration is not None,
         },
         "code_version": {"package": __version__, "source": _source_digest()},
     }
@@ -233,7 +274,7 @@ def _manifest(
 
 
 def _store_run(
-    store: Store, out: Path, options: AlignOptions, matcher: Matcher, n_chunks: int
+    store: Store, out: Path, options: AlignOptions, key: dict[str, Any], n_chunks: int
 ) -> int:
     """Save the run's suggestions as one suggestion run (once per output directory)."""
     marker = out / "store.json"
@@ -243,8 +284,8 @@ def _store_run(
         return int(json.loads(marker.read_text(encoding="utf-8"))["run_id"])
     run = store.add_suggestion_run(
         framework=options.framework,
-        model_fingerprint=matcher.encoder.fingerprint,
-        thresholds={"operating": matcher.threshold},
+        model_fingerprint=key["model"]["fingerprint"],
+        thresholds={"operating": key["thresholds"]["operating"]},
         params={"top_k": options.top_k, "standard": options.standard, "source": "align"},
     )
     batch = []
@@ -269,10 +310,14 @@ def _timings(
     encoder: Encoder,
 ) -> dict[str, Any]:
     seconds = time.perf_counter() - started
-    cache = getattr(encoder, "cache", None)
+    workers = options.workers if options.engine == "ray" else local_workers(options, settings)
+    # Workers keep their own counts; this process's cache only saw the set-up.
+    in_process = options.engine == "local" and workers == 1
+    cache = getattr(encoder, "cache", None) if in_process else None
     return {
         "engine": options.engine,
         "threads": settings.threads,
+        "workers": workers,
         "seconds": round(seconds, 3),
         "load_seconds": round(load_seconds, 3),
         "rows_per_second": round(rows / max(seconds - load_seconds, 1e-9), 2),
