@@ -1,9 +1,14 @@
 """Fit the confidence calibration of the configured model and save it under models/<model>/.
 
-Fitted on the German (BA) and French (VDAB) competence-to-ESCO crosswalk dev halves: a
-candidate in the top 10 counts as accepted when the crosswalk maps it as exact or close.
-These sets are never the ones calibration quality is reported on (TECH and HOUSE are; run
-`outcome-matcher evaluate --sets decorte --threshold calibrated` for that).
+Fitted on the German (BA) and French (VDAB) competence-to-ESCO crosswalk dev halves, with
+the default index and settings (what `suggest` returns): each of the top-K candidates of a
+competence is accepted when the crosswalk maps it as exact or close. Competences the BA
+crosswalk maps to nothing stay in, so the operating point learns to abstain. Features:
+score, gap to the best candidate, log rank. Operating point: best F1 on this data, recall
+counted over all gold links (also those below the top K).
+
+The crosswalk sets are reported as fit data by `--threshold calibrated`; the independent
+checks are TECH, HOUSE and the MELO sets.
 
 Usage: python scripts/fit_calibration.py [--corpora /work/shared/corpora] [--top-k 10]
 """
@@ -15,7 +20,14 @@ from pathlib import Path
 
 import faiss
 
-from outcome_matcher.calibration import calibration_path, fit_calibration, reliability_table
+from outcome_matcher.calibration import (
+    Candidate,
+    calibration_path,
+    candidates_of,
+    expected_calibration_error,
+    fit_calibration,
+    reliability_table,
+)
 from outcome_matcher.config import Settings
 from outcome_matcher.embedding import load_encoder
 from outcome_matcher.evaluation.cache import CachingEncoder, cached_index
@@ -45,32 +57,49 @@ def main() -> None:
     index, _ = cached_index(
         framework, caching, settings.data_dir / "evaluation" / "indexes", fields=options.fields
     )
-    matcher = Matcher(encoder, {ESCO: index})
-    scores: list[float] = []
+    matcher = Matcher(encoder, {ESCO: index}, lexical=settings.lexical)
+    candidates: list[Candidate] = []
     accepted: list[bool] = []
+    n_gold = n_queries = 0
     for gold_set in load_esco_sets(FIT_SETS, args.corpora, framework):
         texts = [q.text for q in gold_set.queries]
-        for query, found in zip(
-            gold_set.queries, matcher.suggest(ESCO, texts, args.top_k), strict=True
-        ):
-            for s in found:
-                scores.append(s.score)
-                accepted.append(s.competency_id in query.gold)
+        found = matcher.suggest(ESCO, texts, args.top_k)
+        for query, suggestions in zip(gold_set.queries, found, strict=True):
+            n_queries += 1
+            n_gold += len(query.gold)
+            candidates += candidates_of([s.score for s in suggestions])
+            accepted += [s.competency_id in query.gold for s in suggestions]
     calibration = fit_calibration(
-        scores,
+        candidates,
         accepted,
         model_name=encoder.name,
-        fitted_on=f"{' + '.join(FIT_SETS)} dev halves, top-{args.top_k} candidates, "
-        f"exact/close = accepted ({len(scores)} candidates, {sum(accepted)} accepted)",
+        n_gold=n_gold,
+        fit_sets=FIT_SETS,
+        fitted_on=f"{' + '.join(FIT_SETS)} dev halves, default index, lexical="
+        f"{settings.lexical}, top-{args.top_k} candidates of {n_queries} queries, exact/close "
+        f"= accepted ({len(candidates)} candidates, {sum(accepted)} accepted, {n_gold} gold)",
     )
     path = calibration_path(encoder.name)
     calibration.save(path)
+    print(f"saved {path}")
     print(
-        f"saved {path}: slope {calibration.slope}, intercept {calibration.intercept}, "
-        f"threshold {calibration.threshold}"
+        f"weights {dict(zip(calibration.features, calibration.weights, strict=True))}, "
+        f"intercept {calibration.intercept}"
+    )
+    print(
+        f"operating point: confidence >= {calibration.min_confidence:.4f} "
+        f"(a best candidate: score >= {calibration.threshold:.4f})"
+    )
+    confidences = [calibration.confidence(c.score, gap=c.gap, rank=c.rank) for c in candidates]
+    kept = [
+        a for c, a in zip(confidences, accepted, strict=True) if c >= calibration.min_confidence
+    ]
+    print(
+        f"on the fit data: precision {sum(kept) / max(len(kept), 1):.3f}, "
+        f"recall {sum(kept) / n_gold:.3f} ({len(kept)} kept of {len(candidates)}), "
+        f"ECE {expected_calibration_error(confidences, accepted):.4f}"
     )
     print("reliability on the fit data (confidence bin: n, observed acceptance):")
-    confidences = [calibration.confidence(s) for s in scores]
     for low, high, n, rate in reliability_table(confidences, accepted):
         print(f"  {low:.1f}-{high:.1f}: {n:6d}  {rate:.3f}")
 

@@ -70,10 +70,10 @@ def matcher_of(env: ApiEnv) -> Matcher:
 
 def force_confidence(env: ApiEnv, high: bool) -> None:
     """Make every link high- (or low-) confidence, whatever the tiny random model scores."""
-    # slope 0: confidence is sigmoid(intercept); the threshold puts every score above or below.
+    # weight 0: confidence is sigmoid(intercept); the threshold puts every score above or below.
     matcher_of(env).calibration = Calibration(
         model_name="test",
-        slope=0.0,
+        weights=(0.0,),
         intercept=10.0 if high else -10.0,
         threshold=-10.0 if high else 10.0,
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from outcome_matcher.calibration import Calibration
 from outcome_matcher.config import Settings
 from outcome_matcher.embedding import Encoder
 from outcome_matcher.errors import InputError
@@ -394,3 +395,36 @@ def test_evaluation_command_rejects_bad_fields_and_missing_seed_index(
     assert no_index.value.code == 2
     assert "no index at" in capsys.readouterr().err
     assert not (tmp_path / "evaluation").exists()  # nothing written before the error
+
+
+def test_calibrated_evaluation_thresholds_confidence_and_adds_reliability(
+    tiny_encoder: Encoder,
+) -> None:
+    calibration = Calibration(
+        "tiny",
+        (0.0, -50.0, -1.0),
+        1.0,
+        threshold=0.0,
+        min_confidence=0.6,
+        features=("score", "gap", "log_rank"),
+        fit_sets=("fit-gold",),
+    )
+    index = FrameworkIndex.build(TINY, tiny_encoder)
+    matcher = Matcher(tiny_encoder, {"mini": index}, calibration=calibration)
+    queries = tuple(
+        GoldQuery(id=c.id, text=c.label, gold=frozenset({c.id})) for c in TINY.competencies
+    )
+    sets = [GoldSet(name=n, queries=queries) for n in ("fit-gold", "other-gold")]
+    report = evaluate(sets, matcher, "mini", calibrated=True)
+    assert report.threshold == 0.6 and report.threshold_on == "confidence"
+    fit, other = report.sets
+    assert fit.reliability is not None and fit.reliability.fit_data
+    assert other.reliability is not None and not other.reliability.fit_data
+    # 3 queries x 3 competencies: every candidate lands in a bin.
+    assert sum(b.n for b in other.reliability.bins) == 9
+    assert 0.0 <= other.reliability.ece <= 1.0
+    assert {"P@thr", "R@thr"} <= set(other.metrics)
+    text = " ".join(format_table(report).split())  # rich wraps long titles
+    assert "reliability of the top-10 candidates" in text and "fit data" in text
+    with pytest.raises(InputError, match="calibration"):
+        evaluate(sets, Matcher(tiny_encoder, {"mini": index}), "mini", calibrated=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from outcome_matcher.calibration import Calibration
 from outcome_matcher.embedding import Encoder
 from outcome_matcher.errors import InputError, NotFoundError
 from outcome_matcher.index import FrameworkIndex
@@ -74,3 +75,34 @@ def test_modules_for_requirement_ranks_modules(matcher: Matcher) -> None:
     assert ranked[0].outcome_id == "o2"
     assert ranked[0].evidence == "perform fillet welds"
     assert matcher.modules_for_requirement("mini", "c:weld", [], top_k=2) == []
+
+
+def test_calibrated_confidence_uses_rank_and_gap_and_abstains_below_the_operating_point(
+    tiny_encoder: Encoder,
+) -> None:
+    # Confidence falls with the gap to the best candidate; the score weight is 0 so the test
+    # does not depend on the tiny model's cosines.
+    calibration = Calibration(
+        "tiny", (0.0, -200.0), 2.0, threshold=0.0, min_confidence=0.5, features=("score", "gap")
+    )
+    index = FrameworkIndex.build(FRAMEWORK, tiny_encoder)
+    matcher = Matcher(tiny_encoder, {"mini": index}, calibration=calibration)
+    (row,) = matcher.suggest("mini", ["database design"], top_k=3)
+    top = row[0].score
+    for s in row:
+        assert s.confidence == calibration.confidence(s.score, gap=top - s.score)
+    assert row[0].confidence == pytest.approx(0.8808, abs=1e-4)  # sigmoid(2) at gap 0
+    (kept,) = matcher.suggest("mini", ["database design"], top_k=3, abstain=True)
+    assert kept == [s for s in row if s.confidence is not None and s.confidence >= 0.5]
+    assert kept[0] == row[0]
+
+
+def test_uncalibrated_abstention_uses_the_fallback_threshold_on_the_score(
+    tiny_encoder: Encoder,
+) -> None:
+    index = FrameworkIndex.build(FRAMEWORK, tiny_encoder)
+    (row,) = Matcher(tiny_encoder, {"mini": index}).suggest("mini", ["database design"], 3)
+    floor = (row[0].score + row[1].score) / 2
+    strict = Matcher(tiny_encoder, {"mini": index}, default_threshold=floor)
+    (kept,) = strict.suggest("mini", ["database design"], 3, abstain=True)
+    assert kept == row[:1] and kept[0].confidence is None

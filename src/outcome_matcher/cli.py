@@ -339,21 +339,20 @@ def evaluate_cli(
     corpora: Annotated[Path | None, typer.Option(help="where the dev sets live")] = None,
     threshold: Annotated[
         str | None,
-        typer.Option(help="operating threshold on the score, or 'calibrated' for the model's"),
+        typer.Option(
+            help="operating threshold on the score, or 'calibrated': the model's calibration "
+            "(its operating point on the confidence, and a reliability table per set)"
+        ),
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="JSON report")] = None,
 ) -> None:
     """Evaluate on gold data: RP@5, RP@10, MRR, Recall@10 with 95% bootstrap intervals."""
-    from outcome_matcher.calibration import load_calibration
     from outcome_matcher.evaluation import evaluate_command, format_table
 
     settings = Settings()
     with _errors():
         value: float | None = None
-        if threshold == "calibrated":
-            calibration = load_calibration(settings.model)
-            value = calibration.threshold if calibration else settings.fallback_threshold
-        elif threshold is not None:
+        if threshold is not None and threshold != "calibrated":
             try:
                 value = float(threshold)
             except ValueError:
@@ -361,7 +360,14 @@ def evaluate_cli(
                     f"expected a number or 'calibrated', got {threshold!r}", field="threshold"
                 ) from None
         report = evaluate_command(
-            settings, sets, gold, framework, output, threshold=value, corpora_dir=corpora
+            settings,
+            sets,
+            gold,
+            framework,
+            output,
+            threshold=value,
+            calibrated=threshold == "calibrated",
+            corpora_dir=corpora,
         )
     out.print(format_table(report))
 

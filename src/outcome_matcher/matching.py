@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -68,8 +67,17 @@ class Matcher:
         """Operating threshold on the raw score: calibrated when a calibration is loaded."""
         return self.calibration.threshold if self.calibration else self._default_threshold
 
-    def confidence(self, score: float) -> float | None:
-        return self.calibration.confidence(score) if self.calibration else None
+    def confidence(self, score: float, *, gap: float = 0.0, rank: int = 1) -> float | None:
+        """Calibrated acceptance probability; without rank and gap, as a best candidate."""
+        if self.calibration is None:
+            return None
+        return self.calibration.confidence(score, gap=gap, rank=rank)
+
+    def adequate(self, suggestion: Suggestion) -> bool:
+        """At or above the operating point: on confidence when calibrated, else on the score."""
+        if self.calibration is not None and suggestion.confidence is not None:
+            return suggestion.confidence >= self.calibration.min_confidence
+        return suggestion.score >= self._default_threshold
 
     def index(self, framework: str) -> FrameworkIndex:
         if framework in self.unavailable:
@@ -101,17 +109,24 @@ class Matcher:
             hits = index.search_hybrid(queries, texts, top_k)
         else:
             hits = index.search(queries, top_k)
-        floor = self.threshold if abstain else -math.inf
-        return [[self._suggestion(h) for h in row if h.score >= floor] for row in hits]
+        rows = [self._suggestions(row) for row in hits]
+        if abstain:
+            rows = [[s for s in row if self.adequate(s)] for row in rows]
+        return rows
 
-    def _suggestion(self, hit: Hit) -> Suggestion:
-        return Suggestion(
-            competency_id=hit.competency_id,
-            label=hit.label,
-            score=hit.score,
-            confidence=self.confidence(hit.score),
-            evidence=hit.evidence,
-        )
+    def _suggestions(self, hits: Sequence[Hit]) -> list[Suggestion]:
+        # With lexical fusion the list is not in score order: the gap is to the best score.
+        top = max((h.score for h in hits), default=0.0)
+        return [
+            Suggestion(
+                competency_id=h.competency_id,
+                label=h.label,
+                score=h.score,
+                confidence=self.confidence(h.score, gap=top - h.score, rank=rank),
+                evidence=h.evidence,
+            )
+            for rank, h in enumerate(hits, start=1)
+        ]
 
     def suggest_for_module(
         self, framework: str, module: ModuleOutcomes, top_k: int

@@ -70,6 +70,7 @@ def evaluate_command(
     output: Path | None,
     *,
     threshold: float | None = None,
+    calibrated: bool = False,
     corpora_dir: Path | None = None,
 ) -> EvaluationReport:
     """`outcome-matcher evaluate`: the dev sets, or a user's JSON-lines gold on a stored framework.
@@ -77,15 +78,20 @@ def evaluate_command(
     With `gold`, the file is ranked against the imported framework `framework` (its index in
     the data directory); `sets` may be given too, and both go into one report. Without `gold`,
     the named dev sets (default: all) are evaluated. The report is written as JSON to `output`.
+    With `calibrated`, threshold metrics are at the calibration's operating point.
     """
     reports: list[EvaluationReport] = []
     if gold is None or sets:
         corpora = corpora_dir or Path("/work/shared/corpora")
-        reports.append(run_all_dev_sets(settings, corpora, sets=sets, threshold=threshold))
+        reports.append(
+            run_all_dev_sets(
+                settings, corpora, sets=sets, threshold=threshold, calibrated=calibrated
+            )
+        )
     if gold is not None:
         if not framework:
             raise InputError("--gold needs --framework: the imported framework", field="framework")
-        reports.append(_evaluate_user_gold(settings, gold, framework, threshold))
+        reports.append(_evaluate_user_gold(settings, gold, framework, threshold, calibrated))
     report = reports[0] if len(reports) == 1 else _merge(reports[0], reports[1])
     if output is not None:
         write_report(report, output)
@@ -93,7 +99,7 @@ def evaluate_command(
 
 
 def _evaluate_user_gold(
-    settings: Settings, gold: Path, framework: str, threshold: float | None
+    settings: Settings, gold: Path, framework: str, threshold: float | None, calibrated: bool
 ) -> EvaluationReport:
     from outcome_matcher import operations
     from outcome_matcher.embedding import load_encoder
@@ -105,7 +111,7 @@ def _evaluate_user_gold(
         matcher = operations.load_matcher(settings, store, load_encoder(settings))
     finally:
         store.close()
-    return evaluate([gold_set], matcher, framework, threshold=threshold)
+    return evaluate([gold_set], matcher, framework, threshold=threshold, calibrated=calibrated)
 
 
 def _merge(first: EvaluationReport, second: EvaluationReport) -> EvaluationReport:

@@ -25,7 +25,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--other-langs", default="all", help="ESCO label languages to add: all, none or de,fr,nl"
     )
-    parser.add_argument("--threshold", type=float, default=None)
+    parser.add_argument(
+        "--threshold",
+        type=_threshold,
+        default=None,
+        help="operating threshold on the score, or 'calibrated' (the model's calibration: "
+        "precision and recall at its operating point and a reliability table)",
+    )
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     parser.add_argument("--output", type=Path, help="write the JSON report here")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
@@ -38,6 +44,15 @@ def _parser() -> argparse.ArgumentParser:
         help="a built framework index (e.g. DATA_DIR/indexes/esco) whose vectors to reuse",
     )
     return parser
+
+
+def _threshold(value: str) -> float | str:
+    if value == "calibrated":
+        return value
+    try:
+        return float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a number or 'calibrated', not {value!r}") from None
 
 
 def _langs(value: str) -> tuple[str, ...] | None:
@@ -58,11 +73,18 @@ def main(argv: list[str] | None = None) -> None:
         if args.seed_index:
             added = seed_from_index(args.seed_index, settings.data_dir / "evaluation" / "vectors")
             logging.getLogger(__name__).info("seeded %d vectors from %s", added, args.seed_index)
+        calibrated = args.threshold == "calibrated"
+        report = run_all_dev_sets(
+            settings,
+            args.corpora,
+            args.model,
+            sets=args.sets,
+            esco=esco,
+            threshold=None if calibrated else args.threshold,
+            calibrated=calibrated,
+        )
     except OutcomeMatcherError as error:
-        parser.error(error.message)  # exits 2 with the usage line, no traceback
-    report = run_all_dev_sets(
-        settings, args.corpora, args.model, sets=args.sets, esco=esco, threshold=args.threshold
-    )
+        parser.error(error.message)
     if args.output:
         write_report(report, args.output)
     sys.stdout.write(format_markdown(report) if args.markdown else format_table(report))

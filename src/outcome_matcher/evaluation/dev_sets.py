@@ -8,6 +8,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from outcome_matcher.calibration import Calibration, load_calibration
 from outcome_matcher.config import Settings
 from outcome_matcher.embedding import Encoder, load_encoder
 from outcome_matcher.errors import InputError
@@ -135,8 +136,13 @@ def run_all_dev_sets(
     threshold: float | None = None,
     depth: int = DEFAULT_DEPTH,
     encoder: Encoder | None = None,
+    calibrated: bool = False,
 ) -> EvaluationReport:
-    """Build (or load from the data dir's cache) the ESCO and MELO indexes and evaluate the sets."""
+    """Build (or load from the data dir's cache) the ESCO and MELO indexes and evaluate the sets.
+
+    With `calibrated`, the model's shipped calibration gives each candidate a confidence, the
+    threshold metrics are taken at its operating point and each set gets a reliability table.
+    """
     import faiss
 
     start = time.perf_counter()
@@ -148,7 +154,8 @@ def run_all_dev_sets(
     encoder = encoder or load_encoder(settings)
     caching = CachingEncoder(encoder, settings.data_dir / "evaluation" / "vectors")
     cache_dir = settings.data_dir / "evaluation" / "indexes"
-    matcher = Matcher(encoder, lexical=settings.lexical)
+    calibration = _calibration(settings) if calibrated else None
+    matcher = Matcher(encoder, calibration=calibration, lexical=settings.lexical)
     index_seconds: dict[str, float] = {}
     gold_sets: list[GoldSet] = []
     if any(n in DECORTE_SETS or n in MAPPING_SETS for n in names):
@@ -168,13 +175,31 @@ def run_all_dev_sets(
             gold_sets.append(melo.gold)
     gold_sets.sort(key=lambda s: names.index(s.name))
     config = _config(settings, corpora_dir, esco, matcher)
-    report = evaluate(gold_sets, matcher, ESCO, threshold=threshold, depth=depth, config=config)
+    report = evaluate(
+        gold_sets,
+        matcher,
+        ESCO,
+        threshold=threshold,
+        depth=depth,
+        config=config,
+        calibrated=calibrated,
+    )
     return report.model_copy(
         update={
             "index_seconds": index_seconds,
             "total_seconds": round(time.perf_counter() - start, 2),
         }
     )
+
+
+def _calibration(settings: Settings) -> Calibration:
+    calibration = load_calibration(settings.model)
+    if calibration is None:
+        raise InputError(
+            f"no calibration for {settings.model}: run scripts/fit_calibration.py",
+            field="threshold",
+        )
+    return calibration
 
 
 def _config(
@@ -190,6 +215,8 @@ def _config(
         if esco.other_langs is None
         else ",".join(esco.other_langs) or "none",
     }
+    if matcher.calibration is not None:
+        config["calibration"] = matcher.calibration.fitted_on
     for name, index in matcher.indexes.items():
         config[f"{name}.vectors"] = str(index.meta.n_vectors)
         config[f"{name}.competencies"] = str(index.meta.n_competencies)

@@ -23,6 +23,24 @@ class SetTimings(BaseModel):
     queries_per_second: float
 
 
+class ReliabilityBin(BaseModel):
+    """Candidates whose confidence fell in [low, high) and the share of them that are gold."""
+
+    low: float
+    high: float
+    n: int
+    accepted: float
+
+
+class Reliability(BaseModel):
+    """Calibration quality on one set: confidence bins vs observed acceptance, and the ECE."""
+
+    depth: int = Field(description="top candidates per query counted")
+    ece: float = Field(description="expected calibration error over 10 bins")
+    bins: list[ReliabilityBin]
+    fit_data: bool = Field(False, description="the calibration was fitted on this set")
+
+
 class SetResult(BaseModel):
     """One gold set's outcome."""
 
@@ -33,6 +51,7 @@ class SetResult(BaseModel):
     metrics: dict[str, MetricValue]
     timings: SetTimings
     stats: dict[str, int] = Field(default_factory=dict)
+    reliability: Reliability | None = None
 
 
 class EvaluationReport(BaseModel):
@@ -42,6 +61,7 @@ class EvaluationReport(BaseModel):
     fingerprint: str
     depth: int = Field(description="ranked candidates per query (MRR counts 0 beyond)")
     threshold: float | None = None
+    threshold_on: str = Field("score", description="what the threshold applies to")
     bootstrap_resamples: int
     bootstrap_seed: int
     config: dict[str, str] = Field(default_factory=dict)
@@ -78,7 +98,26 @@ def format_table(report: EvaluationReport, *, width: int = 160) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, color_system=None, force_terminal=False)
     console.print(_table(report))
+    for result in report.sets:
+        if result.reliability is not None:
+            console.print(_reliability_title(result.name, result.reliability))
+            console.print(_reliability_table(result.reliability))
     return buffer.getvalue()
+
+
+def _reliability_title(name: str, reliability: Reliability) -> str:
+    title = f"{name}: reliability of the top-{reliability.depth} candidates"
+    title += f" (ECE {reliability.ece:.3f})"
+    return title + (" — fit data, not an independent check" if reliability.fit_data else "")
+
+
+def _reliability_table(reliability: Reliability) -> Table:
+    table = Table()
+    for column in ("confidence", "candidates", "observed acceptance"):
+        table.add_column(column, justify="right")
+    for b in reliability.bins:
+        table.add_row(f"{b.low:.1f}–{b.high:.1f}", str(b.n), f"{b.accepted:.3f}")
+    return table
 
 
 def format_markdown(report: EvaluationReport) -> str:

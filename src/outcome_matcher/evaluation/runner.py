@@ -6,6 +6,7 @@ import time
 from collections.abc import Sequence
 from typing import Protocol
 
+from outcome_matcher.calibration import expected_calibration_error, reliability_table
 from outcome_matcher.errors import InputError
 from outcome_matcher.evaluation.gold import GoldSet
 from outcome_matcher.evaluation.metrics import (
@@ -16,11 +17,18 @@ from outcome_matcher.evaluation.metrics import (
     ranking_ratios,
     threshold_ratios,
 )
-from outcome_matcher.evaluation.report import EvaluationReport, SetResult, SetTimings
+from outcome_matcher.evaluation.report import (
+    EvaluationReport,
+    Reliability,
+    ReliabilityBin,
+    SetResult,
+    SetTimings,
+)
 from outcome_matcher.matching import Matcher
 
 Ranking = list[tuple[str, float]]
 DEFAULT_DEPTH = 100
+RELIABILITY_DEPTH = 10  # candidates per query in the reliability table (a review page)
 _CHUNK = 512
 
 
@@ -31,13 +39,22 @@ class Ranker(Protocol):
 
 
 class MatcherRanker:
-    """A Ranker over a Matcher's `suggest`, which is exactly what users get."""
+    """A Ranker over a Matcher's `suggest`, which is exactly what users get.
 
-    def __init__(self, matcher: Matcher) -> None:
+    With `by_confidence`, each pair carries the calibrated confidence instead of the score
+    (the ranking is the same), so a threshold applies to the confidence.
+    """
+
+    def __init__(self, matcher: Matcher, *, by_confidence: bool = False) -> None:
+        if by_confidence and matcher.calibration is None:
+            raise InputError("no calibration loaded for this model", field="threshold")
         self.matcher = matcher
+        self.by_confidence = by_confidence
 
     def __call__(self, framework: str, texts: Sequence[str], k: int) -> list[Ranking]:
         rows = self.matcher.suggest(framework, texts, k)
+        if self.by_confidence:
+            return [[(s.competency_id, s.confidence or 0.0) for s in row] for row in rows]
         return [[(s.competency_id, s.score) for s in row] for row in rows]
 
 
@@ -74,12 +91,16 @@ def evaluate_set(
     threshold: float | None = None,
     resamples: int = BOOTSTRAP_RESAMPLES,
     seed: int = BOOTSTRAP_SEED,
+    calibrated: bool = False,
+    fit_sets: Sequence[str] = (),
 ) -> SetResult:
-    """Rank one set's queries and measure them."""
+    """Rank one set's queries and measure them (with `calibrated`, the ranker gives
+    confidences: `threshold` is on them and a reliability table is added)."""
     start = time.perf_counter()
     rankings = rank_set(ranker, framework, [q.text for q in gold_set.queries], depth)
     seconds = time.perf_counter() - start
     metrics = measure(rankings, gold_set, threshold=threshold, resamples=resamples, seed=seed)
+    reliability = _reliability(rankings, gold_set, fit_sets) if calibrated else None
     return SetResult(
         name=gold_set.name,
         framework=framework,
@@ -91,6 +112,28 @@ def evaluate_set(
             queries_per_second=round(len(rankings) / seconds, 1) if seconds > 0 else 0.0,
         ),
         stats=dict(gold_set.stats),
+        reliability=reliability,
+    )
+
+
+def _reliability(
+    rankings: Sequence[Ranking], gold_set: GoldSet, fit_sets: Sequence[str]
+) -> Reliability:
+    """Confidence bins of the top-10 candidates against how often they are gold."""
+    confidences: list[float] = []
+    accepted: list[bool] = []
+    for ranking, query in zip(rankings, gold_set.queries, strict=True):
+        for cid, confidence in ranking[:RELIABILITY_DEPTH]:
+            confidences.append(confidence)
+            accepted.append(cid in query.gold)
+    return Reliability(
+        depth=RELIABILITY_DEPTH,
+        ece=round(expected_calibration_error(confidences, accepted), 4),
+        bins=[
+            ReliabilityBin(low=low, high=high, n=n, accepted=round(rate, 4))
+            for low, high, n, rate in reliability_table(confidences, accepted)
+        ],
+        fit_data=gold_set.name in fit_sets,
     )
 
 
@@ -106,13 +149,24 @@ def evaluate(
     model: str | None = None,
     fingerprint: str | None = None,
     config: dict[str, str] | None = None,
+    calibrated: bool = False,
 ) -> EvaluationReport:
-    """Evaluate each set against its own framework (`GoldSet.framework`) or `framework_name`."""
+    """Evaluate each set against its own framework (`GoldSet.framework`) or `framework_name`.
+
+    With `calibrated` (a Matcher with a calibration), the threshold metrics are taken at the
+    calibration's operating point and every set gets a reliability table.
+    """
     start = time.perf_counter()
+    fit_sets: Sequence[str] = ()
     if isinstance(matcher_or_ranker, Matcher):
-        ranker: Ranker = MatcherRanker(matcher_or_ranker)
+        ranker: Ranker = MatcherRanker(matcher_or_ranker, by_confidence=calibrated)
         model = model or matcher_or_ranker.encoder.name
         fingerprint = fingerprint or matcher_or_ranker.encoder.fingerprint
+        if calibrated and matcher_or_ranker.calibration is not None:
+            threshold = matcher_or_ranker.calibration.min_confidence
+            fit_sets = matcher_or_ranker.calibration.fit_sets
+    elif calibrated:
+        raise InputError("a calibrated evaluation needs a Matcher", field="threshold")
     else:
         ranker = matcher_or_ranker
     results = [
@@ -124,6 +178,8 @@ def evaluate(
             threshold=threshold,
             resamples=resamples,
             seed=seed,
+            calibrated=calibrated,
+            fit_sets=fit_sets,
         )
         for s in sets
     ]
@@ -132,6 +188,7 @@ def evaluate(
         fingerprint=fingerprint or "",
         depth=depth,
         threshold=threshold,
+        threshold_on="confidence" if calibrated else "score",
         bootstrap_resamples=resamples,
         bootstrap_seed=seed,
         config=dict(config or {}),
