@@ -84,3 +84,14 @@ def test_a_hit_found_only_by_bm25_gets_its_embedding_score_and_evidence(
     assert forklift.score == round(float(scores[0, 0]), 6)
     assert forklift.evidence == evidence[0][0]
     assert forklift.evidence_kind in {"label", "alt_label"}
+
+
+def test_label_length_statements_keep_the_embedding_ranking(tiny_encoder: Encoder) -> None:
+    index = FrameworkIndex.build(_framework(), tiny_encoder)
+    # Labels are one to three words ("operate forklift", ...): a name is not fused.
+    assert index.sentence_words() <= 3
+    dense = Matcher(tiny_encoder, {"mini": index})
+    hybrid = Matcher(tiny_encoder, {"mini": index}, lexical=True)
+    title = "forklift operator"
+    assert LexicalIndex(["operate forklift"]).top([title], 1) == [[0]]  # BM25 would match it
+    assert hybrid.suggest("mini", [title], top_k=6) == dense.suggest("mini", [title], top_k=6)

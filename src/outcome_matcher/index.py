@@ -19,7 +19,7 @@ import numpy as np
 
 from outcome_matcher.embedding import Encoder
 from outcome_matcher.errors import InputError, ModelMismatchError, NotFoundError
-from outcome_matcher.lexical import LexicalIndex, rrf
+from outcome_matcher.lexical import LexicalIndex, rrf, words
 from outcome_matcher.schemas import Competency, Framework
 from outcome_matcher.text import detect_language
 
@@ -111,7 +111,6 @@ class FrameworkIndex:
         competency_labels: list[str],
     ) -> None:
         self.meta = meta
-        self.vectors = vectors
         self._row_competency = row_competency
         self._row_kind = row_kind
         self._row_text = row_text
@@ -120,8 +119,11 @@ class FrameworkIndex:
         self._position = {cid: i for i, cid in enumerate(competency_ids)}
         self._faiss = faiss.IndexFlatIP(meta.dim)
         self._faiss.add(vectors)
+        # One copy in memory: a view on FAISS's own storage, not the array it was given.
+        self.vectors = _stored_vectors(self._faiss) if len(vectors) else vectors
         self._rows_of: dict[int, np.ndarray] | None = None
         self._lexical: LexicalIndex | None = None
+        self._sentence_words: int | None = None
 
     # -- building -------------------------------------------------------------------------
 
@@ -205,7 +207,8 @@ class FrameworkIndex:
         comps = json.loads((directory / "competencies.json").read_text(encoding="utf-8"))
         return cls(
             meta,
-            np.load(directory / "vectors.npy"),
+            # Mapped, not read: FAISS copies the vectors in, so the file never fills memory.
+            np.load(directory / "vectors.npy", mmap_mode="r"),
             np.load(directory / "row_competency.npy"),
             rows["kind"],
             rows["text"],
@@ -241,11 +244,19 @@ class FrameworkIndex:
     ) -> list[list[Hit]]:
         """Like `search`, ranked by fusing the embedding ranking with BM25 over the labels.
 
-        Only statements in the framework's own language get the lexical signal; the others
-        are ranked by the embeddings alone. A hit keeps its embedding score and evidence.
+        Only sentences in the framework's own language get the lexical signal: statements
+        longer than `sentence_words` (nearly every label is shorter). Names and titles, which
+        the embeddings match well and where BM25 rewards any shared word, and statements in
+        other languages are ranked by the embeddings alone. A hit keeps its embedding score
+        and evidence.
         """
         dense = self.search(queries, max(k, depth))
-        same = [i for i, t in enumerate(texts) if detect_language(t) == self.meta.lang]
+        longer = self.sentence_words()
+        same = [
+            i
+            for i, t in enumerate(texts)
+            if len(words(t)) > longer and detect_language(t) == self.meta.lang
+        ]
         if not same:
             return [row[:k] for row in dense]
         lexical = self._lexical_index().top([texts[i] for i in same], depth)
@@ -261,6 +272,13 @@ class FrameworkIndex:
                     by_pos[pos] = self._scored_hit(pos, float(scores[0, j]), evidence[j][0])
             out[i] = [by_pos[p] for p in fused]
         return out
+
+    def sentence_words(self) -> int:
+        """Word count that 95% of the preferred labels do not exceed: longer is a sentence."""
+        if self._sentence_words is None:
+            counts = [len(words(label)) for label in self.competency_labels]
+            self._sentence_words = int(np.percentile(counts, 95)) if counts else 0
+        return self._sentence_words
 
     def _lexical_index(self) -> LexicalIndex:
         """BM25 over each competency's labels in the framework's language, built on first use."""
@@ -344,6 +362,11 @@ class FrameworkIndex:
 def _main_language(framework: Framework) -> str:
     langs = Counter(c.lang for c in framework.competencies)
     return langs.most_common(1)[0][0] if langs else "en"
+
+
+def _stored_vectors(index: faiss.IndexFlat) -> np.ndarray:
+    stored = faiss.rev_swig_ptr(index.get_xb(), index.ntotal * index.d)
+    return np.asarray(stored).reshape(index.ntotal, index.d)
 
 
 def _encode_in_batches(
