@@ -169,11 +169,14 @@ def child_align(data: Path, n: int | None, threads: int) -> dict[str, object]:
     result = align([src], AlignOptions(framework="esco"), out, settings=settings)
     timings = result.timings
     seconds = timings["seconds"] - timings["load_seconds"]
-    matcher = spec_from_settings(settings, use_cache=False)
-    from outcome_matcher.batch.models import MatcherSpec
+    from outcome_matcher.batch.models import MatcherSpec, index_for
+    from outcome_matcher.store import Store
 
-    spec = MatcherSpec(matcher, "esco", str(data / "indexes" / "esco"), settings.model, 0.0)
-    m = spec.load()
+    encoder_spec = spec_from_settings(settings, use_cache=False)
+    encoder = encoder_spec.load()
+    with Store.open(settings.db_url) as store:
+        index_path = index_for(settings, store, "esco", encoder)  # the index align used
+    m = MatcherSpec(encoder_spec, "esco", str(index_path), settings.model, 0.0).load(encoder)
     latency = []
     for row in rows[-LATENCY_N:]:
         t0 = time.perf_counter()

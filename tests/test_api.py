@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from api_support import force_confidence, matcher_of
 from conftest import ApiEnv
 
 
@@ -97,3 +98,25 @@ def test_body_size_limit(api_env: ApiEnv) -> None:
     headers = {**api_env.auth("designer"), "content-type": "application/json"}
     response = api_env.client.post("/suggestions", content=big, headers=headers)
     assert response.status_code == 413
+
+
+def test_suggestions_within_a_standard_and_abstaining(api_env: ApiEnv) -> None:
+    headers = api_env.auth("designer")
+    key = api_env.client.get("/frameworks/demo/standards", headers=headers).json()[0]["key"]
+    text = [{"id": "a", "text": "database design"}]
+    body = {"framework": "demo", "texts": text, "top_k": 10, "standard": key}
+    [record] = api_env.client.post("/suggestions", json=body, headers=headers).json()
+    required = api_env.client.get(f"/frameworks/demo/standards/{key}", headers=headers).json()
+    assert {s["competency_id"] for s in record["suggestions"]} == {
+        r["competency_id"] for r in required["requirements"]
+    }
+    unknown = {**body, "standard": "nope"}
+    assert api_env.client.post("/suggestions", json=unknown, headers=headers).status_code == 404
+    plain = {"framework": "demo", "texts": text, "top_k": 3, "abstain": True}
+    force_confidence(api_env, high=False)
+    [nothing] = api_env.client.post("/suggestions", json=plain, headers=headers).json()
+    assert nothing["suggestions"] == []  # "no adequate match", not a forced one
+    force_confidence(api_env, high=True)
+    [kept] = api_env.client.post("/suggestions", json=plain, headers=headers).json()
+    assert len(kept["suggestions"]) == 3
+    matcher_of(api_env).calibration = None

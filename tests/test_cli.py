@@ -129,3 +129,20 @@ def test_users_add_prints_token_once(env: Path) -> None:
     assert len(token) >= 32
     code, _, err = run("users", "add", "rita", "--role", "reviewer")
     assert code == 2 and "rita" in err
+
+
+def test_suggest_abstains_below_the_threshold_and_ranks_within_a_standard(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("frameworks", "add", "sd", str(env / "fw.csv"), "--format", "csv")
+    line = '{"id": "x1", "text": "database design"}\n'
+    # Uncalibrated, the operating point is the fallback threshold on the score.
+    monkeypatch.setenv("OUTCOME_MATCHER_FALLBACK_THRESHOLD", "1.01")
+    code, out, err = run("suggest", "--framework", "sd", "--abstain", input=line)
+    assert code == 0, err
+    assert json.loads(out)["suggestions"] == []
+    monkeypatch.setenv("OUTCOME_MATCHER_FALLBACK_THRESHOLD", "-1")
+    code, out, _ = run("suggest", "--framework", "sd", "--abstain", "-k", "3", input=line)
+    assert len(json.loads(out)["suggestions"]) == 3
+    code, _, err = run("suggest", "--framework", "sd", "--standard", "nope", input=line)
+    assert code == 2 and "nope" in err

@@ -214,11 +214,21 @@ def suggest_cli(
     ] = "-",
     top_k: Annotated[int, typer.Option("--top-k", "-k", min=1, max=200)] = 10,
     output: Annotated[str, typer.Option("--output", "-o", help="- = stdout")] = "-",
+    standard: Annotated[
+        str | None, typer.Option(help="rank only this standard's requirements")
+    ] = None,
+    abstain: Annotated[
+        bool,
+        typer.Option(
+            "--abstain", help="drop suggestions below the operating point (no forced match)"
+        ),
+    ] = False,
 ) -> None:
     """Write one JSON line of suggestions per input statement, best first."""
     settings = Settings()
     with _errors(), _store(settings) as store, _open_in(input) as src, _open_out(output) as dst:
         matcher = operations.load_matcher(settings, store, load_encoder(settings))
+        among = operations.standard_requirements(store, framework, standard) if standard else None
         records = operations.read_suggest_input(src, source=input)
         for result in operations.suggest_records(
             matcher,
@@ -227,6 +237,8 @@ def suggest_cli(
             top_k=top_k,
             batch_size=settings.batch_size,
             max_chars=settings.max_text_chars,
+            abstain=abstain,
+            among=among,
         ):
             dst.write(operations.result_line(result) + "\n")
 

@@ -344,6 +344,26 @@ class FrameworkIndex:
             evidence.append([self._row_text[rows[b]] for b in best.tolist()])
         return scores, evidence
 
+    def search_among(
+        self, queries: np.ndarray, competency_ids: Sequence[str], k: int
+    ) -> list[list[Hit]]:
+        """Top-k of the named competencies only (a standard's requirements), scored exactly.
+
+        Ties keep the order of `competency_ids`, run after run.
+        """
+        ids = list(dict.fromkeys(competency_ids))
+        if not ids:
+            return [[] for _ in range(len(queries))]
+        scores, evidence = self.score_competencies(queries, ids)
+        order = np.argsort(-scores, axis=1, kind="stable")[:, :k]
+        return [
+            [
+                self._scored_hit(self._position[ids[j]], float(scores[i, j]), evidence[j][i])
+                for j in order[i].tolist()
+            ]
+            for i in range(len(queries))
+        ]
+
     def has(self, competency_id: str) -> bool:
         return competency_id in self._position
 

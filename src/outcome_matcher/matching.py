@@ -91,21 +91,30 @@ class Matcher:
             ) from None
 
     def suggest(
-        self, framework: str, texts: Sequence[str], top_k: int, *, abstain: bool = False
+        self,
+        framework: str,
+        texts: Sequence[str],
+        top_k: int,
+        *,
+        abstain: bool = False,
+        among: Sequence[str] | None = None,
     ) -> list[list[Suggestion]]:
         """Best competencies for each statement, best first.
 
-        With `lexical` on, statements in the framework's language are ranked by the fusion of
+        With `lexical` on, sentences in the framework's language are ranked by the fusion of
         embeddings and BM25, so the order can differ from the order of `score` (the cosine).
-        With `abstain`, suggestions under the operating threshold are dropped, so an empty
-        list means "no adequate match" rather than a forced one.
+        With `among` (a standard's requirements, say), only those competencies are ranked,
+        by exact cosine. With `abstain`, suggestions under the operating point are dropped,
+        so an empty list means "no adequate match" rather than a forced one.
         """
         index = self.index(framework)
         _check_texts(texts)
         if not texts:
             return []
         queries = self.encoder.encode_queries(texts)
-        if self.lexical:
+        if among is not None:
+            hits = index.search_among(queries, among, top_k)
+        elif self.lexical:
             hits = index.search_hybrid(queries, texts, top_k)
         else:
             hits = index.search(queries, top_k)

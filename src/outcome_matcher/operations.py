@@ -158,8 +158,13 @@ def suggest_records(
     top_k: int,
     batch_size: int,
     max_chars: int,
+    abstain: bool = False,
+    among: Sequence[str] | None = None,
 ) -> Iterator[QueryResult]:
-    """Stream suggestions in input order, encoding `batch_size` statements at a time."""
+    """Stream suggestions in input order, encoding `batch_size` statements at a time.
+
+    `abstain` and `among` are those of `Matcher.suggest`.
+    """
     batch: list[OutcomeText] = []
     for record in records:
         if len(record.text) > max_chars:
@@ -171,16 +176,28 @@ def suggest_records(
             )
         batch.append(record)
         if len(batch) == batch_size:
-            yield from _suggest_batch(matcher, framework, batch, top_k)
+            yield from _suggest_batch(matcher, framework, batch, top_k, abstain, among)
             batch = []
     if batch:
-        yield from _suggest_batch(matcher, framework, batch, top_k)
+        yield from _suggest_batch(matcher, framework, batch, top_k, abstain, among)
+
+
+def standard_requirements(store: Store, framework: str, standard: str) -> list[str]:
+    """The competency ids a standard requires, in its order, each once."""
+    found = store.get_standard(framework, standard)
+    return list(dict.fromkeys(r.competency_id for r in found.requirements))
 
 
 def _suggest_batch(
-    matcher: Matcher, framework: str, batch: list[OutcomeText], top_k: int
+    matcher: Matcher,
+    framework: str,
+    batch: list[OutcomeText],
+    top_k: int,
+    abstain: bool,
+    among: Sequence[str] | None,
 ) -> Iterator[QueryResult]:
-    results = matcher.suggest(framework, [r.text for r in batch], top_k)
+    texts = [r.text for r in batch]
+    results = matcher.suggest(framework, texts, top_k, abstain=abstain, among=among)
     for record, suggestions in zip(batch, results, strict=True):
         yield QueryResult(id=record.id, suggestions=tuple(suggestions))
 

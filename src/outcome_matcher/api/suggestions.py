@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 from outcome_matcher.api.deps import CurrentUser, MatcherDep, SettingsDep, StoreDep
 from outcome_matcher.errors import InputError, NotFoundError
 from outcome_matcher.matching import OutcomeText
-from outcome_matcher.operations import module_outcomes
+from outcome_matcher.operations import module_outcomes, standard_requirements
 from outcome_matcher.schemas import ModuleMatch, ModuleSuggestion, QueryResult
 
 router = APIRouter(tags=["suggestions"])
@@ -29,6 +29,14 @@ class SuggestionRequest(BaseModel):
     texts: list[TextIn] = Field(default_factory=list)
     outcome_ids: list[str] = Field(default_factory=list)
     top_k: int = Field(default=10, ge=1, le=100)
+    standard: str | None = Field(
+        default=None, max_length=200, description="rank only this standard's requirements"
+    )
+    abstain: bool = Field(
+        default=False,
+        description="drop suggestions below the operating point: an empty list then means "
+        "'no adequate match' instead of a forced one",
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> SuggestionRequest:
@@ -48,7 +56,10 @@ def suggest(
     """Competencies per statement, best first: the records of `outcome-matcher suggest`."""
     items = _items(body, store)
     _check_limits(items, settings.max_batch_texts, settings.max_text_chars)
-    results = matcher.suggest(body.framework, [i.text for i in items], body.top_k)
+    among = standard_requirements(store, body.framework, body.standard) if body.standard else None
+    results = matcher.suggest(
+        body.framework, [i.text for i in items], body.top_k, abstain=body.abstain, among=among
+    )
     return [
         QueryResult(id=item.id, suggestions=tuple(found))
         for item, found in zip(items, results, strict=True)

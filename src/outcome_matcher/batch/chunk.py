@@ -6,8 +6,6 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
 from outcome_matcher.batch.inputs import AlignRow
 from outcome_matcher.batch.models import flush_cache
 from outcome_matcher.matching import Matcher
@@ -28,10 +26,7 @@ def align_chunk(
     competencies only, exactly; otherwise against the whole framework index.
     """
     unique = list(dict.fromkeys(row.text for row in rows))
-    if competency_ids is None:
-        found = matcher.suggest(framework, unique, top_k)
-    else:
-        found = _suggest_among(matcher, framework, unique, competency_ids, top_k)
+    found = matcher.suggest(framework, unique, top_k, among=competency_ids)
     by_text = dict(zip(unique, found, strict=True))
     return [record(row, by_text[row.text]) for row in rows]
 
@@ -51,59 +46,6 @@ def chunk_body(
     records = align_chunk(matcher, framework, rows, top_k=top_k, competency_ids=competency_ids)
     flush_cache(matcher.encoder)
     return "".join(record_line(r) + "\n" for r in records)
-
-
-def _suggest_among(
-    matcher: Matcher,
-    framework: str,
-    texts: list[str],
-    competency_ids: Sequence[str],
-    top_k: int,
-) -> list[list[Suggestion]]:
-    index = matcher.index(framework)
-    if not texts or not competency_ids:
-        return [[] for _ in texts]
-    scores, evidence = index.score_competencies(
-        matcher.encoder.encode_queries(texts), competency_ids
-    )
-    labels = dict(zip(index.competency_ids, index.competency_labels, strict=True))
-    # Stable sort on the negated score: ties keep the standard's order, run after run.
-    order = np.argsort(-scores, axis=1, kind="stable")[:, :top_k]
-    return [
-        [
-            _suggestion(
-                matcher,
-                competency_ids[j],
-                labels,
-                float(scores[i, j]),
-                evidence[j][i],
-                top=float(scores[i, order[i][0]]),
-                rank=rank,
-            )
-            for rank, j in enumerate(order[i].tolist(), start=1)
-        ]
-        for i in range(len(texts))
-    ]
-
-
-def _suggestion(
-    matcher: Matcher,
-    cid: str,
-    labels: dict[str, str],
-    score: float,
-    evidence: str,
-    *,
-    top: float,
-    rank: int,
-) -> Suggestion:
-    score = round(score, 6)
-    return Suggestion(
-        competency_id=cid,
-        label=labels[cid],
-        score=score,
-        confidence=matcher.confidence(score, gap=round(top, 6) - score, rank=rank),
-        evidence=evidence,
-    )
 
 
 def record(row: AlignRow, suggestions: Sequence[Suggestion]) -> dict[str, Any]:

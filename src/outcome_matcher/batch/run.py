@@ -30,6 +30,7 @@ from outcome_matcher.config import Settings
 from outcome_matcher.embedding import Encoder
 from outcome_matcher.errors import ConflictError
 from outcome_matcher.index import FrameworkIndex
+from outcome_matcher.operations import standard_requirements
 from outcome_matcher.store import Store
 
 log = logging.getLogger(__name__)
@@ -142,8 +143,7 @@ def _encoder(settings: Settings, encoder: Encoder | None) -> tuple[Any, Encoder]
 def _required(store: Store, options: AlignOptions) -> list[str] | None:
     if options.standard is None:
         return None
-    standard = store.get_standard(options.framework, options.standard)
-    return list(dict.fromkeys(r.competency_id for r in standard.requirements))
+    return standard_requirements(store, options.framework, options.standard)
 
 
 def local_workers(options: AlignOptions, settings: Settings) -> int:
