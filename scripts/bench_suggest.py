@@ -1,7 +1,9 @@
 """Single-statement `suggest` latency against a stored framework index, plus load time and sizes.
 
-Usage: python scripts/bench_suggest.py [--framework esco] [--n 200] [--threads 2]
-Reads OUTCOME_MATCHER_* settings (data dir, model) like the CLI. Prints a small table.
+Usage: python scripts/bench_suggest.py [--framework esco] [--n 200] [--threads 2] [--index DIR]
+Reads OUTCOME_MATCHER_* settings (data dir, model, lexical) like the CLI, and loads the model's
+shipped calibration as the service does. `--index DIR` times a saved index directory (for
+example one of the evaluation cache) instead of the store's. Prints a small table.
 """
 
 from __future__ import annotations
@@ -12,8 +14,13 @@ import statistics
 import time
 from pathlib import Path
 
+import faiss
+
+from outcome_matcher.calibration import load_calibration
 from outcome_matcher.config import Settings
 from outcome_matcher.embedding import load_encoder
+from outcome_matcher.index import FrameworkIndex
+from outcome_matcher.matching import Matcher
 from outcome_matcher.operations import load_matcher
 from outcome_matcher.store import Store
 
@@ -39,11 +46,22 @@ def main() -> None:
     parser.add_argument("--framework", default="esco")
     parser.add_argument("--n", type=int, default=200, help="timed single-statement calls")
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--index", type=Path, help="a saved index directory to time instead")
     args = parser.parse_args()
     settings = Settings(**({"threads": args.threads} if args.threads else {}))
     start = time.perf_counter()
     store = Store.open(settings.db_url)
-    matcher = load_matcher(settings, store, load_encoder(settings))
+    if args.index:
+        faiss.omp_set_num_threads(settings.threads)
+        matcher = Matcher(
+            load_encoder(settings),
+            {args.framework: FrameworkIndex.load(args.index)},
+            calibration=load_calibration(settings.model),
+            default_threshold=settings.fallback_threshold,
+            lexical=settings.lexical,
+        )
+    else:
+        matcher = load_matcher(settings, store, load_encoder(settings))
     matcher.index(args.framework)
     load_seconds = time.perf_counter() - start
     for text in STATEMENTS:  # warm-up
@@ -61,7 +79,10 @@ def main() -> None:
         f"framework {args.framework}: {index.n_competencies} competencies, "
         f"{index.n_vectors} vectors, model {index.model_name}"
     )
-    print(f"threads {settings.threads}, load average {os.getloadavg()[0]:.2f}, n={args.n}")
+    print(
+        f"threads {settings.threads}, lexical {settings.lexical}, calibrated "
+        f"{matcher.calibration is not None}, load average {os.getloadavg()[0]:.2f}, n={args.n}"
+    )
     print(f"load (store + model + index): {load_seconds:.1f} s")
     print(
         f"latency ms: p50 {statistics.median(timings):.1f}  "

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import fixture_sentences
 from outcome_matcher.embedding import SentenceTransformerEncoder
-from outcome_matcher.onnx_encoder import ONNX_FILE, OnnxEncoder, build_onnx_model
+from outcome_matcher.onnx_encoder import ONNX_DATA, ONNX_FILE, OnnxEncoder, build_onnx_model
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +40,20 @@ def test_build_is_idempotent_and_batches_do_not_change_single_vectors(
     one = OnnxEncoder(tiny_onnx_dir, threads=1, batch_size=1)
     again = OnnxEncoder(tiny_onnx_dir, threads=1, batch_size=1)
     assert one.encode_queries(texts).tobytes() == again.encode_queries(texts[::-1])[::-1].tobytes()
+    # align's workers run 1 thread, an in-process run `threads`: the bytes must not care.
+    two = OnnxEncoder(tiny_onnx_dir, threads=2, batch_size=1)
+    assert one.encode_queries(texts).tobytes() == two.encode_queries(texts).tobytes()
+
+
+def test_weights_are_external_data_beside_the_graph(tiny_onnx_dir: Path) -> None:
+    import onnx
+
+    # Memory-mapped by onnxruntime: only tensors under 1 KB stay inside the graph file.
+    graph = onnx.load(str(tiny_onnx_dir / ONNX_FILE), load_external_data=False)
+    external = [t for t in graph.graph.initializer if t.data_location == onnx.TensorProto.EXTERNAL]
+    inline = [t for t in graph.graph.initializer if t.data_location != onnx.TensorProto.EXTERNAL]
+    assert external and all(len(t.raw_data) < 1024 for t in inline)
+    assert (tiny_onnx_dir / ONNX_DATA).stat().st_size > 0
 
 
 @pytest.mark.real_model
