@@ -15,6 +15,7 @@ from outcome_matcher.calibration import (
     expected_calibration_error,
     fit_calibration,
     fit_logistic,
+    isotonic_knots,
     reliability_table,
 )
 
@@ -74,3 +75,15 @@ def test_reliability_table_bins_and_calibration_error() -> None:
     assert rows[-1][2:] == (2, 0.5)
     assert expected_calibration_error([0.25, 0.25, 0.25, 0.25], [True, False, False, False]) == 0
     assert expected_calibration_error([0.9, 0.9], [False, False]) == pytest.approx(0.9)
+
+
+def test_isotonic_step_repairs_a_logistic_that_understates_the_top() -> None:
+    rng = np.random.default_rng(2)
+    values = rng.uniform(0.0, 0.5, 20_000)
+    # True acceptance is a steep curve that a logistic value of at most 0.5 understates.
+    accepted = (rng.uniform(size=values.size) < np.clip((values - 0.3) * 5, 0, 1)).astype(float)
+    knots_in, knots_out = isotonic_knots(values, accepted)
+    assert list(knots_out) == sorted(knots_out)  # non-decreasing
+    assert list(knots_in) == sorted(knots_in)
+    assert float(np.interp(0.45, knots_in, knots_out)) == pytest.approx(0.75, abs=0.08)
+    assert float(np.interp(0.1, knots_in, knots_out)) == pytest.approx(0.0, abs=0.02)

@@ -2,7 +2,10 @@
 
 A candidate is described by its cosine `score`, its `gap` to the best candidate of the same
 statement and its `rank`: a cosine of 0.85 means more when nothing else comes close. A
-logistic regression over those features gives `confidence`; the operating point
+logistic regression over those features ranks candidates; isotonic regression on its output
+(Zadrozny & Elkan 2002) turns that into `confidence`, so that where the logistic curve's
+shape is wrong (it under-states the best candidates) the observed rates still hold. The
+operating point
 `min_confidence` is where F1 is best on the fit data, and `threshold` is the raw score at
 which a best-ranked candidate reaches it (what coverage matrices and review queues use).
 """
@@ -12,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -44,7 +47,10 @@ def _features(c: Candidate, names: Sequence[str]) -> list[float]:
 
 @dataclass(frozen=True)
 class Calibration:
-    """confidence = sigmoid(weights · features + intercept).
+    """confidence = isotonic(sigmoid(weights · features + intercept)).
+
+    The isotonic map is piecewise linear through (`knots_in`, `knots_out`); without knots
+    the logistic value is the confidence.
 
     Below `min_confidence` (on the raw score of a top candidate: below `threshold`) the
     matcher says "no adequate match" instead of forcing one. `fitted_on` names the data it
@@ -59,11 +65,19 @@ class Calibration:
     features: tuple[str, ...] = ("score",)
     fitted_on: str = ""
     fit_sets: tuple[str, ...] = ()  # gold sets fitted on: their reports are not independent
+    knots_in: tuple[float, ...] = ()
+    knots_out: tuple[float, ...] = ()
 
-    def confidence(self, score: float, *, gap: float = 0.0, rank: int = 1) -> float:
+    def logistic(self, score: float, *, gap: float = 0.0, rank: int = 1) -> float:
         x = _features(Candidate(score, gap, rank), self.features)
         z = sum(w * v for w, v in zip(self.weights, x, strict=True)) + self.intercept
-        return round(1.0 / (1.0 + math.exp(-max(min(z, 60.0), -60.0))), 4)
+        return 1.0 / (1.0 + math.exp(-max(min(z, 60.0), -60.0)))
+
+    def confidence(self, score: float, *, gap: float = 0.0, rank: int = 1) -> float:
+        p = self.logistic(score, gap=gap, rank=rank)
+        if self.knots_in:
+            p = float(np.interp(p, self.knots_in, self.knots_out))
+        return round(p, 4)
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -74,7 +88,8 @@ class Calibration:
         data = json.loads(path.read_text(encoding="utf-8"))
         data["weights"] = tuple(data["weights"])
         data["features"] = tuple(data["features"])
-        data["fit_sets"] = tuple(data.get("fit_sets", ()))
+        for name in ("fit_sets", "knots_in", "knots_out"):
+            data[name] = tuple(data.get(name, ()))
         return cls(**data)
 
 
@@ -144,39 +159,67 @@ def fit_calibration(
     names = tuple(features)
     x = np.asarray([_features(c, names) for c in candidates], dtype=np.float64)
     weights, intercept = fit_logistic(x, accepted)
-    cal = Calibration(
+    y = np.asarray(accepted, dtype=np.float64)
+    logistic = Calibration(
         model_name,
         tuple(round(float(w), 6) for w in weights),
         round(intercept, 6),
         threshold=0.0,
         features=names,
-        fitted_on=fitted_on,
     )
-    y = np.asarray(accepted, dtype=np.float64)
+    raw = np.asarray([logistic.logistic(c.score, gap=c.gap, rank=c.rank) for c in candidates])
+    knots_in, knots_out = isotonic_knots(raw, y)
+    cal = replace(logistic, knots_in=knots_in, knots_out=knots_out)
     conf = np.asarray([cal.confidence(c.score, gap=c.gap, rank=c.rank) for c in candidates])
     cut = best_f1_cut(conf, y, int(y.sum()) if n_gold is None else n_gold)
-    return Calibration(
-        cal.model_name,
-        cal.weights,
-        cal.intercept,
+    return replace(
+        cal,
         threshold=round(_score_at(cal, cut), 6),
         min_confidence=cut,
-        features=names,
         fitted_on=fitted_on,
         fit_sets=tuple(fit_sets),
     )
 
 
+def isotonic_knots(
+    values: np.ndarray, accepted: np.ndarray, *, min_block: int = 50
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Pool-adjacent-violators on (value, accepted): the non-decreasing acceptance rate.
+
+    Returns knots (mean value, rate) of the pooled blocks for linear interpolation. Blocks
+    hold at least `min_block` candidates, so a handful of lucky ones cannot make a step.
+    """
+    order = np.argsort(values, kind="stable")
+    xs, ys = values[order], accepted[order]
+    blocks: list[list[float]] = []  # [sum of values, sum of accepted, count]
+    for start in range(0, len(xs), min_block):
+        blocks.append(
+            [
+                float(xs[start : start + min_block].sum()),
+                float(ys[start : start + min_block].sum()),
+                float(len(xs[start : start + min_block])),
+            ]
+        )
+        while len(blocks) > 1 and blocks[-2][1] / blocks[-2][2] >= blocks[-1][1] / blocks[-1][2]:
+            last = blocks.pop()
+            blocks[-1] = [a + b for a, b in zip(blocks[-1], last, strict=True)]
+    knots_in = tuple(round(b[0] / b[2], 6) for b in blocks)
+    knots_out = tuple(round(b[1] / b[2], 6) for b in blocks)
+    return knots_in, knots_out
+
+
 def _score_at(cal: Calibration, confidence: float) -> float:
-    """The raw score at which a best-ranked candidate (gap 0, rank 1) reaches `confidence`."""
-    i = cal.features.index("score")
-    if cal.weights[i] <= 0:
+    """The lowest raw score at which a best-ranked candidate reaches `confidence` (bisection:
+    confidence rises with the score of a best candidate)."""
+    if cal.weights[cal.features.index("score")] <= 0:
         raise ValueError("calibration weight of the score must be positive")
-    p = min(max(confidence, 1e-6), 1 - 1e-6)
-    logit = math.log(p / (1 - p))
-    best = _features(Candidate(0.0), cal.features)  # gap 0, rank 1; the score term apart
-    rest = sum(w * v for j, (w, v) in enumerate(zip(cal.weights, best, strict=True)) if j != i)
-    return (logit - cal.intercept - rest) / cal.weights[i]
+    low, high = -1.0, 1.0
+    if cal.confidence(high) < confidence:
+        return high
+    for _ in range(40):
+        mid = (low + high) / 2
+        low, high = (mid, high) if cal.confidence(mid) < confidence else (low, mid)
+    return high
 
 
 def reliability_table(

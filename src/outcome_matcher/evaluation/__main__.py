@@ -36,7 +36,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--output", type=Path, help="write the JSON report here")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument(
-        "--lexical", action="store_true", help="fuse BM25 over the labels (OUTCOME_MATCHER_LEXICAL)"
+        "--lexical",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="fuse BM25 over the labels for sentences (default: OUTCOME_MATCHER_LEXICAL, on)",
     )
     parser.add_argument(
         "--seed-index",
@@ -66,8 +69,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = Settings()
-    if args.lexical:
-        settings = settings.model_copy(update={"lexical": True})
+    if args.lexical is not None:
+        settings = settings.model_copy(update={"lexical": args.lexical})
     try:
         esco = EscoOptions(fields=parse_fields(args.fields), other_langs=_langs(args.other_langs))
         if args.seed_index:
