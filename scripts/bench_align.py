@@ -176,7 +176,10 @@ def child_align(data: Path, n: int | None, threads: int) -> dict[str, object]:
     encoder = encoder_spec.load()
     with Store.open(settings.db_url) as store:
         index_path = index_for(settings, store, "esco", encoder)  # the index align used
-    m = MatcherSpec(encoder_spec, "esco", str(index_path), settings.model, 0.0).load(encoder)
+    spec = MatcherSpec(
+        encoder_spec, "esco", str(index_path), settings.model, 0.0, lexical=settings.lexical
+    )
+    m = spec.load(encoder)
     latency = []
     for row in rows[-LATENCY_N:]:
         t0 = time.perf_counter()

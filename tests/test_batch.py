@@ -137,6 +137,17 @@ def test_other_inputs_in_the_same_directory_are_refused(env: BatchEnv) -> None:
     assert manifest["counts"]["rows"] == 6  # type: ignore[index]
 
 
+def test_lexical_setting_is_part_of_the_run(env: BatchEnv) -> None:
+    src = write_jsonl(env.tmp / "in.jsonl", 5)
+    out = env.tmp / "out"
+    assert env.settings.lexical  # the default, as for `suggest`
+    assert run(env, [src], out)["lexical"] is True
+    env.settings = env.settings.model_copy(update={"lexical": False})
+    with pytest.raises(ConflictError, match="restart"):
+        run(env, [src], out)  # other settings: never mixed into the same directory
+    assert run(env, [src], out, restart=True)["lexical"] is False
+
+
 def test_persistent_cache_is_used_and_changes_nothing(env: BatchEnv) -> None:
     from outcome_matcher.batch.cache import DiskEmbeddingCache
     from outcome_matcher.embedding import SentenceTransformerEncoder

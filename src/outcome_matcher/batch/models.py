@@ -137,6 +137,7 @@ class MatcherSpec:
     index_path: str
     model_name: str
     fallback_threshold: float
+    lexical: bool = False  # BM25 fusion for sentences, as `suggest` does (Settings.lexical)
 
     def calibration(self) -> Calibration | None:
         return load_calibration(self.model_name)
@@ -149,6 +150,7 @@ class MatcherSpec:
             {self.framework: index},
             calibration=self.calibration(),
             default_threshold=self.fallback_threshold,
+            lexical=self.lexical,
         )
 
 

@@ -95,6 +95,7 @@ def align(
             # A custom model folder has no shipped calibration (an empty name finds none).
             "" if settings.model_path else settings.model,
             settings.fallback_threshold,
+            lexical=settings.lexical,
         )
         flush_cache(loaded)
         required = _required(db, options)
@@ -218,6 +219,7 @@ def _run_key(
         "standard": options.standard,
         "top_k": options.top_k,
         "chunk_size": options.chunk_size,
+        "lexical": spec.lexical,
         "model": {"name": encoder.name, "fingerprint": encoder.fingerprint},
         "thresholds": {
             "operating": calibration.threshold if calibration else spec.fallback_threshold,
