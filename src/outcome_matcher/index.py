@@ -255,7 +255,8 @@ class FrameworkIndex:
         same = [
             i
             for i, t in enumerate(texts)
-            if len(words(t)) > longer and detect_language(t) == self.meta.lang
+            # Sentences only, so lingua's fast mode is as good as its full one here.
+            if len(words(t)) > longer and detect_language(t, fast=True) == self.meta.lang
         ]
         if not same:
             return [row[:k] for row in dense]

@@ -57,6 +57,12 @@ _WORD = re.compile(r"[^\W\d_]+(?:['‘’ʻʼ`][^\W\d_]+)*")
 
 
 def _script_of(char: str) -> str | None:
+    point = ord(char)
+    # Fast paths for the two scripts of nearly every statement (Unicode blocks).
+    if point < 0x250 or 0x1E00 <= point < 0x1F00:
+        return "Latn"
+    if 0x400 <= point < 0x530:
+        return "Cyrl"
     name = unicodedata.name(char, "")
     for prefix, code in _SCRIPT_PREFIXES:
         if name.startswith(prefix):
@@ -97,16 +103,23 @@ def _is_uzbek_latin(text: str) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _detector(codes: tuple[str, ...]) -> LanguageDetector:
+def _detector(codes: tuple[str, ...], fast: bool = False) -> LanguageDetector:
     # Built once per language set, on first use; lingua loads its n-gram models lazily.
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
     languages = [Language.from_iso_code_639_1(IsoCode639_1.from_str(c)) for c in codes]
-    return LanguageDetectorBuilder.from_languages(*languages).build()
+    builder = LanguageDetectorBuilder.from_languages(*languages)
+    return (builder.with_low_accuracy_mode() if fast else builder).build()
 
 
-def detect_language(text: str, *, languages: Iterable[str] | None = None) -> str | None:
-    """The ISO 639-1 code of `text`'s language, or None when too short or undecidable."""
+def detect_language(
+    text: str, *, languages: Iterable[str] | None = None, fast: bool = False
+) -> str | None:
+    """The ISO 639-1 code of `text`'s language, or None when too short or undecidable.
+
+    `fast` uses lingua's low-accuracy mode (trigrams only): about 3x quicker and lighter,
+    and as good on sentences; short texts need the default.
+    """
     if sum(ch.isalpha() for ch in text) < MIN_LETTERS:
         return None
     codes = tuple(sorted(set(languages or DEFAULT_LANGUAGES)))
@@ -118,5 +131,5 @@ def detect_language(text: str, *, languages: Iterable[str] | None = None) -> str
     lingua_codes = tuple(c for c in codes if c != "uz")
     if len(lingua_codes) < 2:
         return lingua_codes[0] if lingua_codes else None
-    found = _detector(lingua_codes).detect_language_of(text)
+    found = _detector(lingua_codes, fast).detect_language_of(text)
     return found.iso_code_639_1.name.lower() if found is not None else None
