@@ -255,8 +255,7 @@ class FrameworkIndex:
         same = [
             i
             for i, t in enumerate(texts)
-            # Sentences only, so lingua's fast mode is as good as its full one here.
-            if len(words(t)) > longer and detect_language(t, fast=True) == self.meta.lang
+            if len(words(t)) > longer and detect_language(t) == self.meta.lang
         ]
         if not same:
             return [row[:k] for row in dense]
