@@ -9,7 +9,10 @@ parts, so resuming and byte-identical output work as before.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import dataclasses
+import gc
 import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -35,9 +38,17 @@ class _Job:
 _job: _Job | None = None  # the worker process's loaded matcher
 
 
+def release_memory() -> None:
+    """Hand freed heap back to the OS: glibc keeps it after big loads (JSON, tokenizer)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 def _start_worker(spec: MatcherSpec, top_k: int, competency_ids: list[str] | None) -> None:
     global _job
     _job = _Job(spec.load(), spec.framework, top_k, competency_ids)
+    release_memory()
 
 
 def _align_in_worker(index: int, rows: list[AlignRow]) -> tuple[int, str, float]:

@@ -25,7 +25,7 @@ from outcome_matcher.batch.models import (
     spec_from_settings,
     spec_of,
 )
-from outcome_matcher.batch.pool import run_pool
+from outcome_matcher.batch.pool import release_memory, run_pool
 from outcome_matcher.config import Settings
 from outcome_matcher.embedding import Encoder
 from outcome_matcher.errors import ConflictError
@@ -100,6 +100,13 @@ def align(
         flush_cache(loaded)
         required = _required(db, options)
         key = _run_key(paths, options, mspec, loaded)
+        in_process = options.engine == "local" and local_workers(options, settings) == 1
+        # Workers or actors load their own encoder: drop ours (~350 MB, most of it the XLM-R
+        # tokenizer) for the run unless the caller lent it.
+        kept: Encoder | None = loaded if in_process or encoder is not None else None
+        del loaded
+        if kept is None:
+            release_memory()
         _claim(output_dir, key, options.restart)
         total = count_rows(paths, max_chars=settings.max_text_chars)
         n_chunks = math.ceil(total / options.chunk_size)
@@ -110,14 +117,12 @@ def align(
 
             run_ray(mspec, paths, options, output_dir, settings, required, total, progress)
         else:
-            _run_local(
-                mspec, loaded, paths, options, output_dir, settings, required, total, progress
-            )
+            _run_local(mspec, kept, paths, options, output_dir, settings, required, total, progress)
         counts = output.merge(output_dir, n_chunks)
         manifest = _manifest(key, counts, n_chunks, output_dir)
         output.write_json(output_dir / output.MANIFEST, manifest)
         run_id = _store_run(db, output_dir, options, key, n_chunks) if options.to_store else None
-    timings = _timings(options, settings, started, load_seconds, counts["rows"], resumed, loaded)
+    timings = _timings(options, settings, started, load_seconds, counts["rows"], resumed, kept)
     output.write_json(output_dir / output.TIMINGS, timings)
     return AlignResult(output_dir, manifest, timings, run_id)
 
@@ -154,7 +159,7 @@ def local_workers(options: AlignOptions, settings: Settings) -> int:
 
 def _run_local(
     spec: MatcherSpec,
-    encoder: Encoder,
+    encoder: Encoder | None,
     paths: Sequence[Path],
     options: AlignOptions,
     out: Path,
@@ -309,7 +314,7 @@ def _timings(
     load_seconds: float,
     rows: int,
     resumed: int,
-    encoder: Encoder,
+    encoder: Encoder | None,
 ) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     workers = options.workers if options.engine == "ray" else local_workers(options, settings)
