@@ -61,6 +61,18 @@ def test_length_sorted_batches_keep_each_row_its_own_vector(tiny_encoder: Encode
     np.testing.assert_allclose(index.vectors, alone, atol=1e-5)
 
 
+def test_vectors_outlive_their_index(tiny_encoder: Encoder) -> None:
+    # The vectors are a view on FAISS's storage: keeping only them must keep that alive.
+    import gc
+
+    index = FrameworkIndex.build(_framework(), tiny_encoder)
+    texts, vectors = index.row_texts, index.vectors
+    del index
+    gc.collect()
+    _ = [np.zeros((64, 384), dtype=np.float32) for _ in range(100)]  # reuse freed memory
+    np.testing.assert_allclose(vectors, tiny_encoder.encode_passages(texts), atol=1e-5)
+
+
 def test_save_load_round_trip(tiny_encoder: Encoder, tmp_path: Path) -> None:
     index = FrameworkIndex.build(_framework(), tiny_encoder)
     index.save(tmp_path / "mini")

@@ -384,9 +384,17 @@ def _main_language(framework: Framework) -> str:
     return langs.most_common(1)[0][0] if langs else "en"
 
 
+class _FaissBacked(np.ndarray):
+    """A view on a FAISS index's storage that keeps the index alive while the view lives."""
+
+    owner: object = None
+
+
 def _stored_vectors(index: faiss.IndexFlat) -> np.ndarray:
     stored = faiss.rev_swig_ptr(index.get_xb(), index.ntotal * index.d)
-    return np.asarray(stored).reshape(index.ntotal, index.d)
+    view = np.asarray(stored).reshape(index.ntotal, index.d).view(_FaissBacked)
+    view.owner = index  # without it, a caller keeping only `.vectors` would read freed memory
+    return view
 
 
 def _encode_in_batches(
