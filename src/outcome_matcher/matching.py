@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from outcome_matcher.calibration import Calibration
+from outcome_matcher.calibration import Calibration, candidates_of
 from outcome_matcher.embedding import Encoder
 from outcome_matcher.errors import InputError, NotFoundError, OutcomeMatcherError
 from outcome_matcher.index import FrameworkIndex, Hit
@@ -124,17 +124,16 @@ class Matcher:
         return rows
 
     def _suggestions(self, hits: Sequence[Hit]) -> list[Suggestion]:
-        # With lexical fusion the list is not in score order: the gap is to the best score.
-        top = max((h.score for h in hits), default=0.0)
+        # The features come from candidates_of, as in the calibration fit: one definition.
         return [
             Suggestion(
                 competency_id=h.competency_id,
                 label=h.label,
                 score=h.score,
-                confidence=self.confidence(h.score, gap=top - h.score, rank=rank),
+                confidence=self.confidence(c.score, gap=c.gap, rank=c.rank),
                 evidence=h.evidence,
             )
-            for rank, h in enumerate(hits, start=1)
+            for h, c in zip(hits, candidates_of([h.score for h in hits]), strict=True)
         ]
 
     def suggest_for_module(
