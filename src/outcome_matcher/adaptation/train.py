@@ -1,0 +1,177 @@
+"""Train a LoRA adapter for the e5 encoder on framework-derived pairs (in-batch negatives)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from outcome_matcher.adaptation.pairs import Pair, batches, mix
+
+if TYPE_CHECKING:
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+logger = logging.getLogger(__name__)
+
+ADAPTER_CONFIG = "adapter_config.json"
+TRAINING_FILE = "training.json"
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that decides the adapter; written beside it as training.json."""
+
+    rank: int = 16
+    alpha: int = 32
+    # Attention projections and both feed-forward layers of every block (not the pooler,
+    # which mean pooling never reads); embeddings stay frozen (250k x 384, multilingual).
+    target_modules: str = (
+        r".*encoder\.layer\.\d+\.(attention\.self\.(query|key|value)|attention\.output\.dense"
+        r"|intermediate\.dense|output\.dense)"
+    )
+    learning_rate: float = 2e-4
+    warmup: float = 0.05
+    batch_size: int = 64
+    max_tokens: int = 48
+    # e5 was trained with temperature 0.01; a little warmer keeps LoRA updates gentle.
+    temperature: float = 0.02
+    epochs: int = 1
+    quotas: tuple[tuple[str, int], ...] = (
+        ("skill_desc", 6000),
+        ("skill_alt", 5000),
+        ("skill_lang", 5000),
+        ("occ_lang", 10000),
+        ("occ_alt", 2000),
+    )
+    seed: int = 13
+    threads: int = 2
+
+
+def _lora(model: SentenceTransformer, config: TrainConfig) -> Any:
+    from peft import LoraConfig, get_peft_model
+
+    lora = LoraConfig(
+        r=config.rank,
+        lora_alpha=config.alpha,
+        lora_dropout=0.0,
+        target_modules=config.target_modules,
+        bias="none",
+    )
+    # LoRA layers are injected into the transformer in place, so the sentence-transformers
+    # forward trains them; the returned PeftModel is what saves the adapter alone.
+    return get_peft_model(model[0].auto_model, lora)
+
+
+def _embed(model: SentenceTransformer, texts: list[str]) -> torch.Tensor:
+    return model(model.preprocess(texts))["sentence_embedding"]
+
+
+def _loss(
+    model: SentenceTransformer, batch: Sequence[Pair], config: TrainConfig, prompts: dict[str, str]
+) -> torch.Tensor:
+    import torch
+
+    queries = _embed(model, [prompts["query"] + p.anchor for p in batch])
+    passages = _embed(model, [prompts["passage"] + p.positive for p in batch])
+    scores = queries @ passages.T / config.temperature
+    labels = torch.arange(len(batch))
+    return torch.nn.functional.cross_entropy(scores, labels)
+
+
+def train_adapter(
+    base_dir: Path, pairs: Sequence[Pair], out_dir: Path, config: TrainConfig
+) -> dict[str, Any]:
+    """Fit LoRA weights on `pairs` and save the adapter (a few MB) into out_dir."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    torch.manual_seed(config.seed)
+    torch.set_num_threads(config.threads)
+    model = SentenceTransformer(str(base_dir), device="cpu", local_files_only=True)
+    model.max_seq_length = config.max_tokens  # the tokenizer truncates to it
+    prompts = {"query": "", "passage": "", **(model.prompts or {})}
+    peft_model = _lora(model, config)
+    chosen = mix(pairs, dict(config.quotas), seed=config.seed)
+    plan = [
+        b
+        for epoch in range(config.epochs)
+        for b in batches(chosen, config.batch_size, seed=config.seed + epoch)
+    ]
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=0.01)
+    warmup = max(1, int(config.warmup * len(plan)))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: _lr_factor(step, warmup, len(plan))
+    )
+    # Eval mode switches dropout off: one epoch over a few thousand pairs does not overfit a
+    # low-rank update, and dropout's random masks cost a fifth of the CPU time.
+    model.eval()
+    started, losses = time.perf_counter(), []
+    for step, batch in enumerate(plan, start=1):
+        loss = _loss(model, batch, config, prompts)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optimizer.step()
+        scheduler.step()
+        optimizer.zero_grad()
+        losses.append(loss.item())
+        if step % 20 == 0 or step == len(plan):
+            elapsed = time.perf_counter() - started
+            logger.info(
+                "step %d/%d loss %.4f (%.1f pairs/s)",
+                step,
+                len(plan),
+                sum(losses[-20:]) / len(losses[-20:]),
+                sum(len(b) for b in plan[:step]) / elapsed,
+            )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    peft_model.save_pretrained(str(out_dir))
+    report = {
+        "config": asdict(config),
+        "pairs": dict(Counter(p.kind for p in chosen)),
+        "steps": len(plan),
+        "seconds": round(time.perf_counter() - started, 1),
+        "first_loss": round(sum(losses[:20]) / max(1, len(losses[:20])), 4),
+        "last_loss": round(sum(losses[-20:]) / max(1, len(losses[-20:])), 4),
+    }
+    (out_dir / TRAINING_FILE).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return report
+
+
+def _lr_factor(step: int, warmup: int, total: int) -> float:
+    if step < warmup:
+        return (step + 1) / warmup
+    progress = (step - warmup) / max(1, total - warmup)
+    return 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m outcome_matcher.adaptation.train`: train the adapter shipped under models/."""
+    import argparse
+
+    from outcome_matcher.adaptation.pairs import esco_pairs
+    from outcome_matcher.config import Settings
+    from outcome_matcher.e5_build import build_e5_model
+    from outcome_matcher.embedding import E5_NAME
+
+    parser = argparse.ArgumentParser(prog="python -m outcome_matcher.adaptation.train")
+    parser.add_argument("--corpora", type=Path, default=Path("/work/shared/corpora"))
+    parser.add_argument("--output", type=Path, required=True, help="adapter folder to write")
+    parser.add_argument("--threads", type=int, default=TrainConfig.threads)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    base = build_e5_model(Settings().models_dir / E5_NAME)
+    config = TrainConfig(threads=args.threads)
+    report = train_adapter(base, esco_pairs(args.corpora, seed=config.seed), args.output, config)
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
