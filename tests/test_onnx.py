@@ -58,14 +58,14 @@ def test_weights_are_external_data_beside_the_graph(tiny_onnx_dir: Path) -> None
 
 @pytest.mark.real_model
 def test_e5_int8_onnx_cosine_to_torch(
-    e5_model_dir: Path,
-    e5_encoder: SentenceTransformerEncoder,
-    tmp_path_factory: pytest.TempPathFactory,
+    e5_esco_model_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    target = tmp_path_factory.mktemp("e5onnx") / "e5-onnx-int8"
-    onnx_enc = OnnxEncoder(build_onnx_model(e5_model_dir, target), threads=2)
+    """The default model (e5 with the ESCO adapter merged in), as `align` runs it."""
+    torch_enc = SentenceTransformerEncoder(e5_esco_model_dir, threads=2)
+    target = tmp_path_factory.mktemp("e5onnx") / "e5-esco-onnx-int8"
+    onnx_enc = OnnxEncoder(build_onnx_model(e5_esco_model_dir, target), threads=2)
     texts = fixture_sentences()
     for kind in ("encode_queries", "encode_passages"):
-        cos = (getattr(onnx_enc, kind)(texts) * getattr(e5_encoder, kind)(texts)).sum(axis=1)
+        cos = (getattr(onnx_enc, kind)(texts) * getattr(torch_enc, kind)(texts)).sum(axis=1)
         assert float(cos.mean()) >= 0.99, cos
         assert float(cos.min()) >= 0.97, cos

@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default is a SQLite file in data_dir."
     )
-    model: ModelName = "multilingual-e5-small"
+    model: ModelName = "multilingual-e5-small-esco"
     model_path: Path | None = Field(
         default=None,
         description="a sentence-transformers folder to use instead of the built-in model "

@@ -55,6 +55,7 @@ class TrainConfig:
 
 
 def _lora(model: SentenceTransformer, config: TrainConfig) -> Any:
+    import torch
     from peft import LoraConfig, get_peft_model
 
     lora = LoraConfig(
@@ -66,11 +67,14 @@ def _lora(model: SentenceTransformer, config: TrainConfig) -> Any:
     )
     # LoRA layers are injected into the transformer in place, so the sentence-transformers
     # forward trains them; the returned PeftModel is what saves the adapter alone.
-    return get_peft_model(model[0].auto_model, lora)
+    transformer = model[0].auto_model
+    assert isinstance(transformer, torch.nn.Module)
+    return get_peft_model(transformer, lora)
 
 
 def _embed(model: SentenceTransformer, texts: list[str]) -> torch.Tensor:
-    return model(model.preprocess(texts))["sentence_embedding"]
+    embeddings: torch.Tensor = model(model.preprocess(texts))["sentence_embedding"]
+    return embeddings
 
 
 def _loss(
@@ -96,7 +100,7 @@ def train_adapter(
     torch.set_num_threads(config.threads)
     model = SentenceTransformer(str(base_dir), device="cpu", local_files_only=True)
     model.max_seq_length = config.max_tokens  # the tokenizer truncates to it
-    prompts = {"query": "", "passage": "", **(model.prompts or {})}
+    prompts = {k: v or "" for k, v in {"query": "", "passage": "", **(model.prompts or {})}.items()}
     peft_model = _lora(model, config)
     chosen = mix(pairs, dict(config.quotas), seed=config.seed)
     plan = [
@@ -116,7 +120,7 @@ def train_adapter(
     started, losses = time.perf_counter(), []
     for step, batch in enumerate(plan, start=1):
         loss = _loss(model, batch, config, prompts)
-        loss.backward()
+        loss.backward()  # type: ignore[no-untyped-call]
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimizer.step()
         scheduler.step()
@@ -133,6 +137,7 @@ def train_adapter(
             )
     out_dir.mkdir(parents=True, exist_ok=True)
     peft_model.save_pretrained(str(out_dir))
+    _name_base(out_dir / ADAPTER_CONFIG, base_dir.name)
     report = {
         "config": asdict(config),
         "pairs": dict(Counter(p.kind for p in chosen)),
@@ -143,6 +148,13 @@ def train_adapter(
     }
     (out_dir / TRAINING_FILE).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return report
+
+
+def _name_base(config_path: Path, name: str) -> None:
+    # peft records the base folder's absolute path; the model's name is what travels.
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    config["base_model_name_or_path"] = name
+    config_path.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def _lr_factor(step: int, warmup: int, total: int) -> float:
