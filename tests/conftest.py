@@ -131,6 +131,14 @@ def e5_esco_model_dir(e5_model_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def e5_esco_encoder(e5_esco_model_dir: Path) -> SentenceTransformerEncoder:
+    """The default model as the service loads it (its calibration is the shipped default)."""
+    return SentenceTransformerEncoder(
+        e5_esco_model_dir, name="multilingual-e5-small-esco", threads=2
+    )
+
+
+@pytest.fixture(scope="session")
 def e5_encoder(e5_model_dir: Path) -> SentenceTransformerEncoder:
     """A SentenceTransformerEncoder over the real e5 model; mark users `real_model`."""
     return SentenceTransformerEncoder(e5_model_dir, name="multilingual-e5-small", threads=2)

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import TINY_DIM, fixture_sentences
 from outcome_matcher import e5_build
-from outcome_matcher.config import Settings
+from outcome_matcher.config import ModelName, Settings
 from outcome_matcher.embedding import (
     EmbeddingCache,
     SentenceTransformerEncoder,
@@ -102,16 +102,24 @@ def test_not_a_model_folder(tmp_path: Path) -> None:
         SentenceTransformerEncoder(tmp_path)
 
 
+@pytest.mark.parametrize(
+    ("model", "command"),
+    [
+        ("multilingual-e5-small", "python -m outcome_matcher.e5_build"),
+        # The default also merges the shipped adapter: setup does both steps.
+        ("multilingual-e5-small-esco", "outcome-matcher setup"),
+    ],
+)
 def test_ensure_model_explains_how_to_build(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    model: ModelName, command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def fail(target_dir: Path, *, force: bool = False) -> Path:
         raise OSError("read-only file system")
 
     monkeypatch.setattr(e5_build, "build_e5_model", fail)
     with pytest.raises(ModelNotBuiltError) as info:
-        ensure_model(Settings(data_dir=tmp_path))
-    assert "python -m outcome_matcher.e5_build" in info.value.context["command"]
+        ensure_model(Settings(data_dir=tmp_path, model=model))
+    assert command in info.value.context["command"]
 
 
 def test_minilm_selectable_by_settings(

@@ -77,11 +77,11 @@ def _render_all(report: Report, out: Path) -> dict[str, dict[str, float]]:
 
 
 def test_sample_programme_against_esco_occupation(
-    e5_encoder: SentenceTransformerEncoder, tmp_path: Path
+    e5_esco_encoder: SentenceTransformerEncoder, tmp_path: Path
 ) -> None:
     settings = Settings(data_dir=tmp_path / "data")
-    with _esco_subset_store(e5_encoder, settings) as store:
-        matcher = operations.load_matcher(settings, store, e5_encoder)
+    with _esco_subset_store(e5_esco_encoder, settings) as store:
+        matcher = operations.load_matcher(settings, store, e5_esco_encoder)
         report, build_seconds = _timed_report(store, matcher)
     out = Path(os.environ.get("OUTCOME_MATCHER_REPORT_OUT") or tmp_path / "out")
     out.mkdir(parents=True, exist_ok=True)

@@ -89,7 +89,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(
-    e5_encoder: SentenceTransformerEncoder, tmp_path_factory: pytest.TempPathFactory
+    e5_esco_encoder: SentenceTransformerEncoder, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
     import uvicorn
 
@@ -99,14 +99,14 @@ def server(
     settings = Settings(data_dir=tmp / "data")
     store = Store.open(settings.db_url)
     operations.add_framework(
-        store, e5_encoder, settings, name="esco", path=esco_subset(tmp / "esco"), format="esco"
+        store, e5_esco_encoder, settings, name="esco", path=esco_subset(tmp / "esco"), format="esco"
     )
     for sample in ("software_developer_en.yaml", "software_developer_ru_kk_uz.yaml"):
         operations.add_catalogue(
             store, ROOT / "corpora" / "samples" / sample, name=None, max_chars=2000
         )
     tokens = {role: store.add_user(f"{role}-user", role)[1] for role in ("reviewer", "auditor")}
-    matcher = operations.load_matcher(settings, store, e5_encoder)
+    matcher = operations.load_matcher(settings, store, e5_esco_encoder)
     app = create_app(settings, matcher=matcher, store=store)
     port = _free_port()
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
