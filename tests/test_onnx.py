@@ -67,5 +67,9 @@ def test_e5_int8_onnx_cosine_to_torch(
     texts = fixture_sentences()
     for kind in ("encode_queries", "encode_passages"):
         cos = (getattr(onnx_enc, kind)(texts) * getattr(torch_enc, kind)(texts)).sum(axis=1)
-        assert float(cos.mean()) >= 0.99, cos
+        # Measured: mean 0.990 for the adapted model (0.995 for base e5; the LoRA update widens
+        # some weight ranges for the per-channel int8 scales). What it costs in ranking is
+        # measured, not assumed: dev MRR int8 vs fp32 TECH 0.593 / 0.614, de_ba 0.444 / 0.450,
+        # MELO et->et 0.501 / 0.495 (docs/evaluation.md).
+        assert float(cos.mean()) >= 0.985, cos
         assert float(cos.min()) >= 0.97, cos
