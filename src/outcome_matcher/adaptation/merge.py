@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -54,20 +55,28 @@ def build_adapted_model(
     target_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target_dir.name}.tmp-", dir=target_dir.parent))
     try:
-        shutil.copytree(base_dir, tmp, dirs_exist_ok=True)
+        shutil.copytree(base_dir, tmp, dirs_exist_ok=True, ignore=shutil.ignore_patterns(WEIGHTS))
         save_file(merged_state_dict(base_dir, adapter_dir), str(tmp / WEIGHTS), {"format": "pt"})
         (tmp / MERGE_INFO).write_text(json.dumps(expected, indent=2) + "\n", encoding="utf-8")
         tmp.chmod(0o755)
-        old = target_dir.with_name(f".{target_dir.name}.old")
-        if target_dir.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            target_dir.rename(old)
-        tmp.rename(target_dir)
-        shutil.rmtree(old, ignore_errors=True)
+        _swap_into_place(tmp, target_dir, expected)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     logger.info("merged adapter into %s in %.1fs", target_dir, time.perf_counter() - started)
     return target_dir
+
+
+def _swap_into_place(tmp: Path, target_dir: Path, expected: dict[str, Any]) -> None:
+    old = target_dir.with_name(f".{target_dir.name}.old-{os.getpid()}")
+    if target_dir.exists():
+        target_dir.rename(old)
+    try:
+        tmp.rename(target_dir)
+    except OSError:
+        # Another process finished the same merge first: keep theirs if it is good.
+        if _info(target_dir) != expected:
+            raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _base_info(base_dir: Path) -> Any:

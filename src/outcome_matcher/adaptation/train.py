@@ -108,33 +108,8 @@ def train_adapter(
         for epoch in range(config.epochs)
         for b in batches(chosen, config.batch_size, seed=config.seed + epoch)
     ]
-    params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=0.01)
-    warmup = max(1, int(config.warmup * len(plan)))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: _lr_factor(step, warmup, len(plan))
-    )
-    # Eval mode switches dropout off: one epoch over a few thousand pairs does not overfit a
-    # low-rank update, and dropout's random masks cost a fifth of the CPU time.
-    model.eval()
-    started, losses = time.perf_counter(), []
-    for step, batch in enumerate(plan, start=1):
-        loss = _loss(model, batch, config, prompts)
-        loss.backward()  # type: ignore[no-untyped-call]
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        optimizer.step()
-        scheduler.step()
-        optimizer.zero_grad()
-        losses.append(loss.item())
-        if step % 20 == 0 or step == len(plan):
-            elapsed = time.perf_counter() - started
-            logger.info(
-                "step %d/%d loss %.4f (%.1f pairs/s)",
-                step,
-                len(plan),
-                sum(losses[-20:]) / len(losses[-20:]),
-                sum(len(b) for b in plan[:step]) / elapsed,
-            )
+    started = time.perf_counter()
+    losses = _fit(model, plan, config, prompts)
     out_dir.mkdir(parents=True, exist_ok=True)
     peft_model.save_pretrained(str(out_dir))
     _name_base(out_dir / ADAPTER_CONFIG, base_dir.name)
@@ -157,6 +132,38 @@ def _name_base(config_path: Path, name: str) -> None:
     config_path.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
+def _fit(
+    model: SentenceTransformer, plan: list[list[Pair]], config: TrainConfig, prompts: dict[str, str]
+) -> list[float]:
+    """One optimiser step per batch (AdamW, warm-up then cosine); the loss of every step."""
+    import torch
+    from tqdm import tqdm
+
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=0.01)
+    warmup = max(1, int(config.warmup * len(plan)))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: _lr_factor(step, warmup, len(plan))
+    )
+    # Eval mode switches dropout off: one epoch over a few thousand pairs does not overfit a
+    # low-rank update, and dropout's random masks cost a fifth of the CPU time.
+    model.eval()
+    losses: list[float] = []
+    progress = tqdm(plan, desc="training adapter", unit="batch", mininterval=2.0)
+    for step, batch in enumerate(progress, start=1):
+        loss = _loss(model, batch, config, prompts)
+        loss.backward()  # type: ignore[no-untyped-call]
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optimizer.step()
+        scheduler.step()
+        optimizer.zero_grad()
+        losses.append(loss.item())
+        if step % 20 == 0 or step == len(plan):
+            recent = losses[-20:]
+            progress.set_postfix(loss=f"{sum(recent) / len(recent):.4f}", refresh=False)
+    return losses
+
+
 def _lr_factor(step: int, warmup: int, total: int) -> float:
     if step < warmup:
         return (step + 1) / warmup
@@ -172,9 +179,10 @@ def main(argv: list[str] | None = None) -> None:
     from outcome_matcher.config import Settings
     from outcome_matcher.e5_build import build_e5_model
     from outcome_matcher.embedding import E5_NAME
+    from outcome_matcher.evaluation.dev_sets import DEFAULT_CORPORA
 
     parser = argparse.ArgumentParser(prog="python -m outcome_matcher.adaptation.train")
-    parser.add_argument("--corpora", type=Path, default=Path("/work/shared/corpora"))
+    parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     parser.add_argument("--output", type=Path, required=True, help="adapter folder to write")
     parser.add_argument("--threads", type=int, default=TrainConfig.threads)
     args = parser.parse_args(argv)
