@@ -39,7 +39,10 @@ class Pair:
 
 @dataclass(frozen=True)
 class PairLimits:
-    """How many pairs of each kind to draw per concept (and per language for `*_lang`)."""
+    """How many pairs of each kind to draw per concept (and per language for `*_lang`).
+
+    A skill has one description, so `skill_desc` is 0 or 1.
+    """
 
     per_concept: dict[str, int] = field(
         default_factory=lambda: {
@@ -96,10 +99,9 @@ def esco_pairs(
             for alt in _sample(alts, per[f"{kind_prefix}_alt"], rng):
                 pairs.append(Pair(alt, label, uri, f"{kind_prefix}_alt"))
             description = row.get("description", "").strip()
-            if kind_prefix == "skill" and description:
-                for _ in range(per["skill_desc"]):
-                    text = _first_sentences(description, limits.max_chars)
-                    pairs.append(Pair(text, label, uri, "skill_desc"))
+            if kind_prefix == "skill" and description and per["skill_desc"] > 0:
+                text = _first_sentences(description, limits.max_chars)
+                pairs.append(Pair(text, label, uri, "skill_desc"))
     pairs += _translated_pairs(corpora_dir / LABELS_FILE, english, per, rng)
     return pairs
 
