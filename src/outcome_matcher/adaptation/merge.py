@@ -9,6 +9,7 @@ import os
 import shutil
 import tempfile
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,10 @@ def merged_state_dict(base_dir: Path, adapter_dir: Path) -> dict[str, Any]:
     from transformers import AutoModel
 
     base = AutoModel.from_pretrained(str(base_dir), local_files_only=True, dtype=torch.float32)
-    merged = PeftModel.from_pretrained(base, str(adapter_dir)).merge_and_unload()
+    with warnings.catch_warnings():
+        # peft 0.21 calls a transformers method that transformers 5 deprecates; not ours to fix.
+        warnings.filterwarnings("ignore", category=FutureWarning, module="transformers")
+        merged = PeftModel.from_pretrained(base, str(adapter_dir)).merge_and_unload()
     return {k: v.detach().contiguous() for k, v in merged.state_dict().items()}
 
 
