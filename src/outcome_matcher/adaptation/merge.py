@@ -33,7 +33,9 @@ def merged_state_dict(base_dir: Path, adapter_dir: Path) -> dict[str, Any]:
     import torch
     from peft import PeftModel
     from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # setup draws its own
     base = AutoModel.from_pretrained(str(base_dir), local_files_only=True, dtype=torch.float32)
     with warnings.catch_warnings():
         # peft 0.21 calls a transformers method that transformers 5 deprecates; not ours to fix.
