@@ -171,3 +171,15 @@ def test_default_model_is_e5_with_the_shipped_adapter(
     assert built == settings.models_dir / E5_ESCO_NAME
     assert model_fingerprint(built) == model_fingerprint(e5_esco_model_dir)
     assert model_fingerprint(built) != model_fingerprint(e5_model_dir)
+
+
+def test_missing_file_or_column_names_it(mini_corpora: Path, tmp_path: Path) -> None:
+    from outcome_matcher.errors import InputError
+
+    with pytest.raises(InputError, match="not found") as info:
+        esco_pairs(tmp_path / "nowhere")
+    assert "skills_en.csv.gz" in str(info.value)
+    _write_gz_csv(mini_corpora / ESCO_DIR / "occupations_en.csv.gz", [{"conceptUri": OCC + "o1"}])
+    with pytest.raises(InputError, match="preferredLabel") as info:
+        esco_pairs(mini_corpora)
+    assert "occupations_en.csv.gz" in str(info.value)

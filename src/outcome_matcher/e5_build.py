@@ -11,6 +11,7 @@ import struct
 import tempfile
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
@@ -299,15 +300,18 @@ def is_complete(target_dir: Path, expected: dict[str, Any]) -> bool:
     return all(info.get(k) == v for k, v in expected.items())
 
 
-def _swap_into_place(tmp: Path, target_dir: Path, expected: dict[str, Any]) -> None:
+def swap_into_place(tmp: Path, target_dir: Path, finished: Callable[[], bool]) -> None:
+    """Rename the finished folder tmp to target_dir, replacing an older one.
+
+    When another process got there first with a good folder (`finished()`), theirs is kept.
+    """
     old = target_dir.with_name(f".{target_dir.name}.old-{os.getpid()}")
     if target_dir.exists():
         target_dir.rename(old)
     try:
         tmp.rename(target_dir)
     except OSError:
-        # Another process finished the same build first: keep theirs if it is good.
-        if not is_complete(target_dir, expected):
+        if not finished():
             raise
         shutil.rmtree(tmp)
     shutil.rmtree(old, ignore_errors=True)
@@ -332,7 +336,7 @@ def build_e5_model(target_dir: Path, *, force: bool = False) -> Path:
         for name, data in _sentence_transformers_files(src.header["hidden"]).items():
             _write_json(tmp / name, data)
         _write_json(tmp / BUILD_INFO, {**expected, "prompts": PROMPTS})
-        _swap_into_place(tmp, target_dir, expected)
+        swap_into_place(tmp, target_dir, lambda: is_complete(target_dir, expected))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     logger.info("built e5 model at %s in %.1fs", target_dir, time.perf_counter() - started)

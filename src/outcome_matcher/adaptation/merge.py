@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import shutil
 import tempfile
 import time
@@ -54,6 +53,8 @@ def build_adapted_model(
     """
     from safetensors.torch import save_file
 
+    from outcome_matcher.e5_build import swap_into_place
+
     expected = {"base": _base_info(base_dir), "adapter_sha256": adapter_digest(adapter_dir)}
     if not force and _info(target_dir) == expected:
         return target_dir
@@ -65,24 +66,11 @@ def build_adapted_model(
         save_file(merged_state_dict(base_dir, adapter_dir), str(tmp / WEIGHTS), {"format": "pt"})
         (tmp / MERGE_INFO).write_text(json.dumps(expected, indent=2) + "\n", encoding="utf-8")
         tmp.chmod(0o755)
-        _swap_into_place(tmp, target_dir, expected)
+        swap_into_place(tmp, target_dir, lambda: _info(target_dir) == expected)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     logger.info("merged adapter into %s in %.1fs", target_dir, time.perf_counter() - started)
     return target_dir
-
-
-def _swap_into_place(tmp: Path, target_dir: Path, expected: dict[str, Any]) -> None:
-    old = target_dir.with_name(f".{target_dir.name}.old-{os.getpid()}")
-    if target_dir.exists():
-        target_dir.rename(old)
-    try:
-        tmp.rename(target_dir)
-    except OSError:
-        # Another process finished the same merge first: keep theirs if it is good.
-        if _info(target_dir) != expected:
-            raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _base_info(base_dir: Path) -> Any:

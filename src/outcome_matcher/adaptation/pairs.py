@@ -24,6 +24,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from outcome_matcher.errors import InputError
+
 ESCO_DIR = "esco_v1.1.1_en"
 LABELS_FILE = "esco_multilingual_labels/esco_labels_multilingual.csv.gz"
 KINDS = ("skill_alt", "skill_desc", "skill_lang", "occ_alt", "occ_lang")
@@ -58,9 +60,16 @@ class PairLimits:
     max_chars: int = 300
 
 
-def _rows(path: Path) -> Iterator[dict[str, str]]:
+def _rows(path: Path, columns: Sequence[str]) -> Iterator[dict[str, str]]:
+    """The rows of a gzipped ESCO CSV; a missing file or column is an InputError naming it."""
+    if not path.is_file():
+        raise InputError("not found (an ESCO CSV export, gzipped)", file=str(path))
     with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
-        yield from csv.DictReader(fh)
+        reader = csv.DictReader(fh)
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError(f"missing column(s) {', '.join(missing)}", file=str(path), row=1)
+        yield from reader
 
 
 def _lines(value: str) -> list[str]:
@@ -90,7 +99,7 @@ def esco_pairs(
     pairs: list[Pair] = []
     english: dict[str, str] = {}
     for kind_prefix, file in (("skill", "skills_en.csv.gz"), ("occ", "occupations_en.csv.gz")):
-        for row in _rows(corpora_dir / ESCO_DIR / file):
+        for row in _rows(corpora_dir / ESCO_DIR / file, ("conceptUri", "preferredLabel")):
             uri, label = row["conceptUri"], row["preferredLabel"].strip()
             if not label:
                 continue
@@ -110,7 +119,7 @@ def _translated_pairs(
     path: Path, english: dict[str, str], per: dict[str, int], rng: random.Random
 ) -> list[Pair]:
     by_key: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for row in _rows(path):
+    for row in _rows(path, ("conceptType", "conceptUri", "lang", "label")):
         if row["lang"] == "en" or row["conceptUri"] not in english:
             continue
         kind = "skill_lang" if row["conceptType"] == "skill" else "occ_lang"

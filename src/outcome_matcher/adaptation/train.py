@@ -179,6 +179,7 @@ def main(argv: list[str] | None = None) -> None:
     from outcome_matcher.config import Settings
     from outcome_matcher.e5_build import build_e5_model
     from outcome_matcher.embedding import E5_NAME
+    from outcome_matcher.errors import InputError
     from outcome_matcher.evaluation.dev_sets import DEFAULT_CORPORA
 
     parser = argparse.ArgumentParser(prog="python -m outcome_matcher.adaptation.train")
@@ -187,9 +188,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=TrainConfig.threads)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    base = build_e5_model(Settings().models_dir / E5_NAME)
     config = TrainConfig(threads=args.threads)
-    report = train_adapter(base, esco_pairs(args.corpora, seed=config.seed), args.output, config)
+    try:
+        pairs = esco_pairs(args.corpora, seed=config.seed)
+    except InputError as exc:
+        parser.exit(2, f"error: {exc}\n")
+    base = build_e5_model(Settings().models_dir / E5_NAME)
+    report = train_adapter(base, pairs, args.output, config)
     print(json.dumps(report, indent=2))
 
 
