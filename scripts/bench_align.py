@@ -86,11 +86,11 @@ def percentiles(seconds: list[float]) -> dict[str, float]:
 def setup(data: Path) -> None:
     """ESCO in a store with its default int8 ONNX index, and the baseline's MiniLM label matrix."""
     from outcome_matcher.config import Settings
-    from outcome_matcher.e5_build import minilm_model_path
+    from outcome_matcher.encoders import minilm_model_path
+    from outcome_matcher.encoders.onnx import OnnxEncoder, ensure_onnx_model
     from outcome_matcher.frameworks import load_framework
-    from outcome_matcher.index import DEFAULT_FIELDS, FrameworkIndex
-    from outcome_matcher.onnx_encoder import OnnxEncoder, ensure_onnx_model
-    from outcome_matcher.operations import index_dir
+    from outcome_matcher.retrieval.index import DEFAULT_FIELDS, FrameworkIndex
+    from outcome_matcher.services import index_dir
     from outcome_matcher.store import Store
 
     settings = Settings(data_dir=data, threads=2)
@@ -123,7 +123,7 @@ def child_baseline(data: Path, n: int | None, threads: int) -> dict[str, object]
     import torch
     from sentence_transformers import SentenceTransformer
 
-    from outcome_matcher.e5_build import minilm_model_path
+    from outcome_matcher.encoders import minilm_model_path
 
     torch.set_num_threads(threads)
     rows, _ = outcomes(n)
@@ -154,7 +154,7 @@ def child_baseline(data: Path, n: int | None, threads: int) -> dict[str, object]
 
 def child_align(data: Path, n: int | None, threads: int) -> dict[str, object]:
     from outcome_matcher.batch import AlignOptions, align
-    from outcome_matcher.batch.models import cache_path, spec_from_settings
+    from outcome_matcher.batch.specs import cache_path, spec_from_settings
     from outcome_matcher.config import Settings
 
     settings = Settings(data_dir=data, threads=threads)
@@ -169,7 +169,7 @@ def child_align(data: Path, n: int | None, threads: int) -> dict[str, object]:
     result = align([src], AlignOptions(framework="esco"), out, settings=settings)
     timings = result.timings
     seconds = timings["seconds"] - timings["load_seconds"]
-    from outcome_matcher.batch.models import MatcherSpec, index_for
+    from outcome_matcher.batch.specs import MatcherSpec, index_for
     from outcome_matcher.store import Store
 
     encoder_spec = spec_from_settings(settings, use_cache=False)

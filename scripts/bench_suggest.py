@@ -16,12 +16,12 @@ from pathlib import Path
 
 import faiss
 
-from outcome_matcher.calibration import load_calibration
 from outcome_matcher.config import Settings
-from outcome_matcher.embedding import load_encoder
-from outcome_matcher.index import FrameworkIndex
-from outcome_matcher.matching import Matcher
-from outcome_matcher.operations import load_matcher
+from outcome_matcher.encoders import load_encoder
+from outcome_matcher.retrieval.calibration import load_calibration
+from outcome_matcher.retrieval.index import FrameworkIndex
+from outcome_matcher.retrieval.matcher import Matcher
+from outcome_matcher.services import load_matcher
 from outcome_matcher.store import Store
 
 STATEMENTS = [

@@ -1,4 +1,4 @@
-"""Fit the confidence calibration of the configured model and save it under models/<model>/.
+"""Fit the confidence calibration of the configured model and save it as package data (src/outcome_matcher/artifacts/<model>/).
 
 Fitted on the German (BA) and French (VDAB) competence-to-ESCO crosswalk dev halves, with
 the default index and settings (what `suggest` returns): each of the top-K candidates of a
@@ -20,16 +20,8 @@ from pathlib import Path
 
 import faiss
 
-from outcome_matcher.calibration import (
-    Candidate,
-    calibration_path,
-    candidates_of,
-    expected_calibration_error,
-    fit_calibration,
-    reliability_table,
-)
 from outcome_matcher.config import Settings
-from outcome_matcher.embedding import load_encoder
+from outcome_matcher.encoders import load_encoder
 from outcome_matcher.evaluation.cache import CachingEncoder, cached_index
 from outcome_matcher.evaluation.dev_sets import (
     DEFAULT_CORPORA,
@@ -38,7 +30,15 @@ from outcome_matcher.evaluation.dev_sets import (
     load_esco_framework,
     load_esco_sets,
 )
-from outcome_matcher.matching import Matcher
+from outcome_matcher.retrieval.calibration import (
+    Candidate,
+    calibration_path,
+    candidates_of,
+    expected_calibration_error,
+    fit_calibration,
+    reliability_table,
+)
+from outcome_matcher.retrieval.matcher import Matcher
 
 FIT_SETS = ("de_ba", "be_vdab_fr")
 

@@ -10,12 +10,12 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from conftest import ROLES, SAMPLE_CATALOGUE_YAML, SAMPLE_FRAMEWORK_CSV, ApiEnv
-from outcome_matcher import operations
-from outcome_matcher.api import create_app
-from outcome_matcher.calibration import Calibration
+from outcome_matcher import services
+from outcome_matcher.app import create_app
 from outcome_matcher.config import Settings
-from outcome_matcher.embedding import Encoder
-from outcome_matcher.matching import Matcher
+from outcome_matcher.encoders import Encoder
+from outcome_matcher.retrieval.calibration import Calibration
+from outcome_matcher.retrieval.matcher import Matcher
 from outcome_matcher.store import Store
 
 STANDARD = "SD Software developer"
@@ -25,14 +25,14 @@ STANDARD = "SD Software developer"
 def api_env_at(encoder: Encoder, tmp_path: Path, url: str) -> Iterator[ApiEnv]:
     """Like the `api_env` fixture, over the database at `url`."""
     settings = Settings(data_dir=tmp_path / "data", database_url=url)
-    store = Store.open(url)
+    store = Store.open(url, migrate=True)
     (tmp_path / "fw.csv").write_text(SAMPLE_FRAMEWORK_CSV, encoding="utf-8")
     (tmp_path / "cat.yaml").write_text(SAMPLE_CATALOGUE_YAML, encoding="utf-8")
-    operations.add_framework(
+    services.add_framework(
         store, encoder, settings, name="demo", path=tmp_path / "fw.csv", format="csv"
     )
-    operations.add_catalogue(store, tmp_path / "cat.yaml", name=None, max_chars=2000)
-    matcher = operations.load_matcher(settings, store, encoder)
+    services.add_catalogue(store, tmp_path / "cat.yaml", name=None, max_chars=2000)
+    matcher = services.load_matcher(settings, store, encoder)
     tokens = {role: store.add_user(f"{role}-user", role)[1] for role in ROLES}
     try:
         with TestClient(create_app(settings, matcher=matcher, store=store)) as client:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from conftest import SAMPLE_CATALOGUE_YAML, SAMPLE_FRAMEWORK_CSV, fixture_sentences
-from outcome_matcher import operations
+from outcome_matcher import services
 from outcome_matcher.config import Settings
-from outcome_matcher.embedding import EmbeddingCache, SentenceTransformerEncoder
+from outcome_matcher.encoders import EmbeddingCache, SentenceTransformerEncoder
 from outcome_matcher.store import Store
 
 FRAMEWORK = "demo"
@@ -27,11 +27,11 @@ class BatchEnv:
 
 def make_env(tmp: Path, tiny_model_dir: Path) -> BatchEnv:
     settings = Settings(data_dir=tmp / "data", threads=1)
-    store = Store.open(settings.db_url)
+    store = Store.open(settings.db_url, migrate=True)
     (tmp / "fw.csv").write_text(SAMPLE_FRAMEWORK_CSV, encoding="utf-8")
     (tmp / "cat.yaml").write_text(SAMPLE_CATALOGUE_YAML, encoding="utf-8")
     encoder = tiny_batch_encoder(tiny_model_dir)
-    operations.add_framework(
+    services.add_framework(
         store, encoder, settings, name=FRAMEWORK, path=tmp / "fw.csv", format="csv"
     )
     return BatchEnv(settings, store, encoder, tmp)
@@ -39,9 +39,7 @@ def make_env(tmp: Path, tiny_model_dir: Path) -> BatchEnv:
 
 def tiny_batch_encoder(model_dir: Path) -> SentenceTransformerEncoder:
     """The tiny model as align loads encoders: one text per call, no memory cache."""
-    return SentenceTransformerEncoder(
-        model_dir, name="tiny", threads=1, batch_size=1, cache=EmbeddingCache(0)
-    )
+    return SentenceTransformerEncoder(model_dir, name="tiny", batch_size=1, cache=EmbeddingCache(0))
 
 
 def statements(n: int) -> list[str]:

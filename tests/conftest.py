@@ -12,13 +12,13 @@ import pytest
 from fastapi.testclient import TestClient
 from tokenizers import Tokenizer
 
-from outcome_matcher import operations
-from outcome_matcher.api import create_app
+from outcome_matcher import services
+from outcome_matcher.app import create_app
 from outcome_matcher.config import Settings
-from outcome_matcher.e5_build import PROMPTS, build_e5_model
-from outcome_matcher.embedding import SentenceTransformerEncoder
+from outcome_matcher.encoders import SentenceTransformerEncoder
+from outcome_matcher.encoders.build_e5 import PROMPTS, build_e5_model
 from outcome_matcher.store import Store
-from outcome_matcher.store.models_public import Role
+from outcome_matcher.store.public import Role
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROLES: tuple[str, ...] = get_args(Role)
@@ -106,7 +106,7 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_encoder(tiny_model_dir: Path) -> SentenceTransformerEncoder:
     """A SentenceTransformerEncoder over the tiny model (dim 32, applies query:/passage:)."""
-    return SentenceTransformerEncoder(tiny_model_dir, name="tiny", threads=2, batch_size=8)
+    return SentenceTransformerEncoder(tiny_model_dir, name="tiny", batch_size=8)
 
 
 @pytest.fixture(scope="session")
@@ -123,8 +123,9 @@ def e5_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 @pytest.fixture(scope="session")
 def e5_esco_model_dir(e5_model_dir: Path) -> Path:
     """The default model: e5 with the shipped ESCO LoRA adapter merged in (~5 s on top of e5)."""
-    from outcome_matcher.adaptation.merge import build_adapted_model
-    from outcome_matcher.embedding import E5_ESCO_NAME, adapter_dir
+    from outcome_matcher.artifacts import adapter_dir
+    from outcome_matcher.encoders import E5_ESCO_NAME
+    from outcome_matcher.encoders.adapter import build_adapted_model
 
     target = e5_model_dir.parent / E5_ESCO_NAME
     return build_adapted_model(e5_model_dir, adapter_dir(E5_ESCO_NAME), target)
@@ -133,15 +134,13 @@ def e5_esco_model_dir(e5_model_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def e5_esco_encoder(e5_esco_model_dir: Path) -> SentenceTransformerEncoder:
     """The default model as the service loads it (its calibration is the shipped default)."""
-    return SentenceTransformerEncoder(
-        e5_esco_model_dir, name="multilingual-e5-small-esco", threads=2
-    )
+    return SentenceTransformerEncoder(e5_esco_model_dir, name="multilingual-e5-small-esco")
 
 
 @pytest.fixture(scope="session")
 def e5_encoder(e5_model_dir: Path) -> SentenceTransformerEncoder:
     """A SentenceTransformerEncoder over the real e5 model; mark users `real_model`."""
-    return SentenceTransformerEncoder(e5_model_dir, name="multilingual-e5-small", threads=2)
+    return SentenceTransformerEncoder(e5_model_dir, name="multilingual-e5-small")
 
 
 # -- a running app over a temporary store, for API, web and report tests -------------------
@@ -196,14 +195,14 @@ class ApiEnv:
 @pytest.fixture()
 def api_env(tiny_encoder: SentenceTransformerEncoder, tmp_path: Path) -> Iterator[ApiEnv]:
     settings = Settings(data_dir=tmp_path / "data")
-    store = Store.open(settings.db_url)
+    store = Store.open(settings.db_url, migrate=True)
     (tmp_path / "fw.csv").write_text(SAMPLE_FRAMEWORK_CSV, encoding="utf-8")
     (tmp_path / "cat.yaml").write_text(SAMPLE_CATALOGUE_YAML, encoding="utf-8")
-    operations.add_framework(
+    services.add_framework(
         store, tiny_encoder, settings, name="demo", path=tmp_path / "fw.csv", format="csv"
     )
-    operations.add_catalogue(store, tmp_path / "cat.yaml", name=None, max_chars=2000)
-    matcher = operations.load_matcher(settings, store, tiny_encoder)
+    services.add_catalogue(store, tmp_path / "cat.yaml", name=None, max_chars=2000)
+    matcher = services.load_matcher(settings, store, tiny_encoder)
     tokens = {role: store.add_user(f"{role}-user", role)[1] for role in ROLES}
     app = create_app(settings, matcher=matcher, store=store)
     with TestClient(app) as client:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 
-from outcome_matcher.reports.model import (
+from outcome_matcher.reports.data import (
     Evidence,
     MatrixCell,
     ModuleRef,
@@ -17,7 +17,7 @@ from outcome_matcher.reports.model import (
     Share,
 )
 from outcome_matcher.store import Store
-from outcome_matcher.store.models_public import DecisionCreate
+from outcome_matcher.store.public import DecisionCreate
 
 STANDARD = "SD Software developer"
 NOW = datetime(2025, 1, 31, 12, 0, tzinfo=UTC)

@@ -11,7 +11,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from outcome_matcher.adaptation.merge import build_adapted_model
 from outcome_matcher.adaptation.pairs import (
     ESCO_DIR,
     LABELS_FILE,
@@ -21,7 +20,8 @@ from outcome_matcher.adaptation.pairs import (
     mix,
 )
 from outcome_matcher.adaptation.train import TrainConfig, train_adapter
-from outcome_matcher.embedding import SentenceTransformerEncoder
+from outcome_matcher.encoders import SentenceTransformerEncoder
+from outcome_matcher.encoders.adapter import build_adapted_model
 
 SKILL = "http://data.europa.eu/esco/skill/"
 OCC = "http://data.europa.eu/esco/occupation/"
@@ -156,8 +156,9 @@ def test_adapter_trains_saves_small_and_merges_exactly(
 def test_default_model_is_e5_with_the_shipped_adapter(
     e5_model_dir: Path, e5_esco_model_dir: Path, tmp_path: Path
 ) -> None:
+    from outcome_matcher.artifacts import adapter_dir
     from outcome_matcher.config import Settings
-    from outcome_matcher.embedding import E5_ESCO_NAME, adapter_dir, ensure_model, model_fingerprint
+    from outcome_matcher.encoders import E5_ESCO_NAME, ensure_model, model_fingerprint
 
     settings = Settings(data_dir=tmp_path)
     assert settings.model == E5_ESCO_NAME

@@ -8,9 +8,9 @@ import pytest
 
 from api_support import STANDARD, api_env_at, decision, force_confidence, matcher_of
 from conftest import SAMPLE_CATALOGUE_YAML, ApiEnv
-from outcome_matcher.embedding import Encoder
+from outcome_matcher.encoders import Encoder
 from outcome_matcher.errors import InputError
-from outcome_matcher.review_rules import check_reason, confidence_band
+from outcome_matcher.review.rules import check_reason, confidence_band
 from outcome_matcher.schemas import outcome_id
 from outcome_matcher.store import DecisionCreate
 
@@ -137,7 +137,7 @@ def test_catalogue_reimport_keeps_decisions_and_flags_changed_outcomes(api_env: 
 def test_database_down_is_503(api_env: ApiEnv, tiny_encoder: Encoder, tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
-    from outcome_matcher.api import create_app
+    from outcome_matcher.app import create_app
     from outcome_matcher.store import Store
     from outcome_matcher.store.engine import make_engine
 

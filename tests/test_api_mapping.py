@@ -8,8 +8,8 @@ from pathlib import Path
 
 from api_support import api_env_at, decision, force_confidence
 from conftest import ApiEnv
-from outcome_matcher.embedding import Encoder
-from outcome_matcher.mapping_table import COLUMNS
+from outcome_matcher.encoders import Encoder
+from outcome_matcher.review.mapping_table import COLUMNS
 
 HEADER = ",".join(COLUMNS)
 

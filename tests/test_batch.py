@@ -82,9 +82,9 @@ def test_worker_processes_write_the_bytes_of_an_in_process_run(env: BatchEnv) ->
 
 
 def test_catalogue_yaml_rows_carry_outcome_ids_and_go_to_the_store(env: BatchEnv) -> None:
-    from outcome_matcher import operations
+    from outcome_matcher import services
 
-    operations.add_catalogue(env.store, env.tmp / "cat.yaml", name=None, max_chars=2000)
+    services.add_catalogue(env.store, env.tmp / "cat.yaml", name=None, max_chars=2000)
     out = env.tmp / "out"
     opts = AlignOptions(framework=FRAMEWORK, top_k=2, to_store=True)
     result = align(
@@ -149,8 +149,8 @@ def test_lexical_setting_is_part_of_the_run(env: BatchEnv) -> None:
 
 
 def test_persistent_cache_is_used_and_changes_nothing(env: BatchEnv) -> None:
-    from outcome_matcher.batch.cache import DiskEmbeddingCache
-    from outcome_matcher.embedding import SentenceTransformerEncoder
+    from outcome_matcher.encoders import SentenceTransformerEncoder
+    from outcome_matcher.encoders.disk_cache import DiskEmbeddingCache
 
     src = write_jsonl(env.tmp / "in.jsonl", 30)
     run(env, [src], env.tmp / "plain")

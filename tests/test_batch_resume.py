@@ -21,10 +21,10 @@ import sys
 from pathlib import Path
 from outcome_matcher.batch import AlignOptions, align
 from outcome_matcher.config import Settings
-from outcome_matcher.embedding import EmbeddingCache, SentenceTransformerEncoder
+from outcome_matcher.encoders import EmbeddingCache, SentenceTransformerEncoder
 data, model, src, out = map(Path, sys.argv[1:5])
 encoder = SentenceTransformerEncoder(
-    model, name="tiny", threads=1, batch_size=1, cache=EmbeddingCache(0)
+    model, name="tiny", batch_size=1, cache=EmbeddingCache(0)
 )
 options = AlignOptions(framework="demo", chunk_size=int(sys.argv[5]), workers=int(sys.argv[6]))
 align([src], options, out, settings=Settings(data_dir=data, threads=1), encoder=encoder)

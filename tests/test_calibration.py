@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from outcome_matcher.calibration import (
+from outcome_matcher.retrieval.calibration import (
     Calibration,
     Candidate,
     best_f1_cut,

@@ -18,7 +18,18 @@ def env(tmp_path: Path, tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("OUTCOME_MATCHER_MODEL_PATH", str(tiny_model_dir))
     (tmp_path / "fw.csv").write_text(SAMPLE_FRAMEWORK_CSV, encoding="utf-8")
     (tmp_path / "cat.yaml").write_text(SAMPLE_CATALOGUE_YAML, encoding="utf-8")
+    assert run("db", "upgrade")[0] == 0  # as `setup` or `make demo` would have done
     return tmp_path
+
+
+def test_commands_refuse_a_database_that_was_never_upgraded(
+    tmp_path: Path, tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OUTCOME_MATCHER_DATA_DIR", str(tmp_path / "data"))
+    code, _, err = run("users", "list")
+    message = " ".join(err.split())  # the console wraps long lines
+    assert code == 1
+    assert "schema revision none" in message and "outcome-matcher db upgrade" in message
 
 
 def run(*args: str, input: str | None = None) -> tuple[int, str, str]:

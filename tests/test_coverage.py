@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from outcome_matcher.coverage import LinkVerdict, RequirementRef, cell_status, compute_coverage
-from outcome_matcher.matching import CellScore
+from outcome_matcher.retrieval.matcher import CellScore
+from outcome_matcher.review.coverage import (
+    LinkVerdict,
+    RequirementRef,
+    cell_status,
+    compute_coverage,
+)
 
 REQS = [
     RequirementRef("c:a", "alpha", essential=True, unit="U1"),

@@ -8,10 +8,10 @@ import shutil
 import stat
 from pathlib import Path
 
+from outcome_matcher.cli.demo import prepare_demo
 from outcome_matcher.config import Settings
-from outcome_matcher.demo import prepare_demo
-from outcome_matcher.embedding import Encoder, SentenceTransformerEncoder
-from outcome_matcher.index import FrameworkIndex
+from outcome_matcher.encoders import Encoder, SentenceTransformerEncoder
+from outcome_matcher.retrieval.index import FrameworkIndex
 from outcome_matcher.store import Store
 
 CORPORA = Path(__file__).resolve().parents[1] / "corpora"
@@ -41,7 +41,7 @@ def test_prepare_demo_imports_once(tiny_encoder: Encoder, tmp_path: Path) -> Non
     _esco_cut(corpora / "esco_v1.1.1_en")
     shutil.copytree(CORPORA / "samples", corpora / "samples")
     settings = Settings(data_dir=tmp_path / "data")
-    with Store.open(settings.db_url) as store:
+    with Store.open(settings.db_url, migrate=True) as store:
         first = prepare_demo(settings, store, tiny_encoder, corpora)
         assert first.imported[0].startswith("ESCO v1.1.1")
         assert len(first.imported) == 1 + len(list((corpora / "samples").glob("*.yaml")))
@@ -66,7 +66,7 @@ def test_prepare_demo_reindexes_after_a_model_switch(
     # Another model: here the tiny one under another fingerprint, as after a default change.
     switched = SentenceTransformerEncoder(tiny_model_dir, name="switched")
     switched.fingerprint = "0123456789abcdef"
-    with Store.open(settings.db_url) as store:
+    with Store.open(settings.db_url, migrate=True) as store:
         prepare_demo(settings, store, tiny_encoder, corpora)
         state = prepare_demo(settings, store, switched, corpora)
         assert state.imported == ["esco reindexed for model switched"]

@@ -10,9 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from outcome_matcher.calibration import Calibration
 from outcome_matcher.config import Settings
-from outcome_matcher.embedding import Encoder
+from outcome_matcher.encoders import Encoder
 from outcome_matcher.errors import InputError
 from outcome_matcher.evaluation import (
     DEV_SETS,
@@ -39,8 +38,9 @@ from outcome_matcher.evaluation import (
 from outcome_matcher.evaluation.cache import CachingEncoder, cached_index, seed_from_index
 from outcome_matcher.evaluation.gold import BA_COLUMNS, VDAB_FR_COLUMNS
 from outcome_matcher.evaluation.metrics import Ratio, ranking_ratios, threshold_ratios
-from outcome_matcher.index import FrameworkIndex
-from outcome_matcher.matching import Matcher
+from outcome_matcher.retrieval.calibration import Calibration
+from outcome_matcher.retrieval.index import FrameworkIndex
+from outcome_matcher.retrieval.matcher import Matcher
 from outcome_matcher.schemas import Competency, Framework
 
 CORPORA = Path("/work/shared/corpora")

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from outcome_matcher.embedding import Encoder
+from outcome_matcher.encoders import Encoder
 from outcome_matcher.errors import ModelMismatchError, NotFoundError
-from outcome_matcher.index import FrameworkIndex, competency_texts
+from outcome_matcher.retrieval.index import FrameworkIndex, competency_texts
 from outcome_matcher.schemas import Competency, Framework
 
 

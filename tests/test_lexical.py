@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from outcome_matcher.embedding import Encoder
-from outcome_matcher.index import FrameworkIndex
-from outcome_matcher.lexical import LexicalIndex, rrf, words
-from outcome_matcher.matching import Matcher
+from outcome_matcher.encoders import Encoder
+from outcome_matcher.retrieval.hybrid import HybridRanker
+from outcome_matcher.retrieval.index import FrameworkIndex
+from outcome_matcher.retrieval.lexical import LexicalIndex, rrf, words
+from outcome_matcher.retrieval.matcher import Matcher
 from outcome_matcher.schemas import Competency, Framework
 
 
@@ -77,7 +78,7 @@ def test_a_hit_found_only_by_bm25_gets_its_embedding_score_and_evidence(
     queries = tiny_encoder.encode_queries([text])
     dense_best = index.search(queries, 1)[0][0].competency_id
     # depth 1: only the embeddings' best and BM25's best take part in the fusion.
-    hits = index.search_hybrid(queries, [text], 2, depth=1)[0]
+    hits = HybridRanker(index).rank(queries, [text], 2, depth=1)[0]
     assert {h.competency_id for h in hits} == {dense_best, "c:4"}
     forklift = next(h for h in hits if h.competency_id == "c:4")
     scores, evidence = index.score_competencies(queries, ["c:4"])
@@ -89,7 +90,7 @@ def test_a_hit_found_only_by_bm25_gets_its_embedding_score_and_evidence(
 def test_label_length_statements_keep_the_embedding_ranking(tiny_encoder: Encoder) -> None:
     index = FrameworkIndex.build(_framework(), tiny_encoder)
     # Labels are one to three words ("operate forklift", ...): a name is not fused.
-    assert index.sentence_words() <= 3
+    assert HybridRanker(index).sentence_words() <= 3
     dense = Matcher(tiny_encoder, {"mini": index})
     hybrid = Matcher(tiny_encoder, {"mini": index}, lexical=True)
     title = "forklift operator"

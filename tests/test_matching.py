@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from outcome_matcher.calibration import Calibration
-from outcome_matcher.embedding import Encoder
+from outcome_matcher.encoders import Encoder
 from outcome_matcher.errors import InputError, NotFoundError
-from outcome_matcher.index import FrameworkIndex
-from outcome_matcher.matching import Matcher, ModuleOutcomes, OutcomeText
+from outcome_matcher.retrieval.calibration import Calibration
+from outcome_matcher.retrieval.index import FrameworkIndex
+from outcome_matcher.retrieval.matcher import Matcher, ModuleOutcomes, OutcomeText
 from outcome_matcher.schemas import Competency, Framework
 
 FRAMEWORK = Framework(

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from outcome_matcher.embedding import SentenceTransformerEncoder
+from outcome_matcher.encoders import SentenceTransformerEncoder
 from outcome_matcher.frameworks import load_framework
-from outcome_matcher.index import FrameworkIndex
-from outcome_matcher.matching import Matcher
+from outcome_matcher.retrieval.index import FrameworkIndex
+from outcome_matcher.retrieval.matcher import Matcher
 from outcome_matcher.schemas import Framework
 
 ESCO = Path(__file__).resolve().parents[1] / "corpora" / "esco_v1.1.1_en"

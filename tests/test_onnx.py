@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from conftest import fixture_sentences
-from outcome_matcher.embedding import SentenceTransformerEncoder
-from outcome_matcher.onnx_encoder import ONNX_DATA, ONNX_FILE, OnnxEncoder, build_onnx_model
+from outcome_matcher.encoders import SentenceTransformerEncoder
+from outcome_matcher.encoders.onnx import ONNX_DATA, ONNX_FILE, OnnxEncoder, build_onnx_model
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +19,7 @@ def tiny_onnx_dir(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory
 
 def test_tiny_onnx_agrees_with_torch(tiny_onnx_dir: Path, tiny_model_dir: Path) -> None:
     texts = fixture_sentences()
-    torch_enc = SentenceTransformerEncoder(tiny_model_dir, name="tiny", threads=1)
+    torch_enc = SentenceTransformerEncoder(tiny_model_dir, name="tiny")
     onnx_enc = OnnxEncoder(tiny_onnx_dir, name="tiny-onnx", threads=1, batch_size=4)
     for kind in ("encode_queries", "encode_passages"):
         a, b = getattr(onnx_enc, kind)(texts), getattr(torch_enc, kind)(texts)
@@ -61,7 +61,7 @@ def test_e5_int8_onnx_cosine_to_torch(
     e5_esco_model_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """The default model (e5 with the ESCO adapter merged in), as `align` runs it."""
-    torch_enc = SentenceTransformerEncoder(e5_esco_model_dir, threads=2)
+    torch_enc = SentenceTransformerEncoder(e5_esco_model_dir)
     target = tmp_path_factory.mktemp("e5onnx") / "e5-esco-onnx-int8"
     onnx_enc = OnnxEncoder(build_onnx_model(e5_esco_model_dir, target), threads=2)
     texts = fixture_sentences()

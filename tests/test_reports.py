@@ -11,13 +11,13 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import ApiEnv
-from outcome_matcher import operations
-from outcome_matcher.embedding import SentenceTransformerEncoder
+from outcome_matcher import services
+from outcome_matcher.encoders import SentenceTransformerEncoder
 from outcome_matcher.errors import NotFoundError
-from outcome_matcher.index import FrameworkIndex
-from outcome_matcher.matching import Matcher
 from outcome_matcher.reports import Report, build_report, render, resolve_standard
 from outcome_matcher.reports.levels import expected_bloom, p_lower
+from outcome_matcher.retrieval.index import FrameworkIndex
+from outcome_matcher.retrieval.matcher import Matcher
 from outcome_matcher.text import bloom_level
 from reports_support import NOW, STANDARD, Page, decide
 
@@ -108,11 +108,11 @@ def test_lower_level_flagged_against_an_eqf_level(
     ]
     (tmp_path / "lvl.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     settings = api_env.settings
-    operations.add_framework(
+    services.add_framework(
         api_env.store, tiny_encoder, settings, name="lvl", path=tmp_path / "lvl.csv", format="csv"
     )
     matcher = _matcher(api_env)
-    matcher.add_index("lvl", FrameworkIndex.load(operations.index_dir(settings, "lvl")))
+    matcher.add_index("lvl", FrameworkIndex.load(services.index_dir(settings, "lvl")))
     for competency in ("L-01", "L-02"):
         # Only QA covers them: DB's "design" outcome would reach the create level.
         decide(api_env.store, "QA", competency, "accepted", framework="lvl")

@@ -16,14 +16,14 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from outcome_matcher import operations
+from outcome_matcher import services
 from outcome_matcher.config import Settings
-from outcome_matcher.embedding import SentenceTransformerEncoder
+from outcome_matcher.encoders import SentenceTransformerEncoder
 from outcome_matcher.frameworks import load_framework
-from outcome_matcher.index import FrameworkIndex
 from outcome_matcher.reports import Report, build_report, render, render_picture
 from outcome_matcher.reports.plots import PictureFormat, picture_size
 from outcome_matcher.reports.render import PictureKind, ReportFormat
+from outcome_matcher.retrieval.index import FrameworkIndex
 from outcome_matcher.store import Store
 from reports_support import Page
 
@@ -43,12 +43,12 @@ def _esco_subset_store(encoder: SentenceTransformerEncoder, settings: Settings) 
             "standards": (standard,),
         }
     )
-    store = Store.open(settings.db_url)
+    store = Store.open(settings.db_url, migrate=True)
     store.add_framework(subset)
-    FrameworkIndex.build(subset, encoder).save(operations.index_dir(settings, "esco"))
+    FrameworkIndex.build(subset, encoder).save(services.index_dir(settings, "esco"))
     store.set_index_fingerprint("esco", encoder.fingerprint)
     sample = CORPORA / "samples" / "software_developer_en.yaml"
-    operations.add_catalogue(store, sample, name=None, max_chars=settings.max_text_chars)
+    services.add_catalogue(store, sample, name=None, max_chars=settings.max_text_chars)
     return store
 
 
@@ -81,7 +81,7 @@ def test_sample_programme_against_esco_occupation(
 ) -> None:
     settings = Settings(data_dir=tmp_path / "data")
     with _esco_subset_store(e5_esco_encoder, settings) as store:
-        matcher = operations.load_matcher(settings, store, e5_esco_encoder)
+        matcher = services.load_matcher(settings, store, e5_esco_encoder)
         report, build_seconds = _timed_report(store, matcher)
     out = Path(os.environ.get("OUTCOME_MATCHER_REPORT_OUT") or tmp_path / "out")
     out.mkdir(parents=True, exist_ok=True)
@@ -102,7 +102,7 @@ def test_sample_programme_against_esco_occupation(
 
 
 def _timed_report(store: Store, matcher: object) -> tuple[Report, float]:
-    from outcome_matcher.matching import Matcher
+    from outcome_matcher.retrieval.matcher import Matcher
 
     assert isinstance(matcher, Matcher)
     start = time.perf_counter()

@@ -12,10 +12,9 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from conftest import ApiEnv
-from outcome_matcher import operations
-from outcome_matcher.embedding import SentenceTransformerEncoder
+from outcome_matcher import services
+from outcome_matcher.encoders import SentenceTransformerEncoder
 from outcome_matcher.errors import InputError
-from outcome_matcher.matching import Matcher
 from outcome_matcher.reports import (
     DiffReport,
     ProgrammeRef,
@@ -25,6 +24,7 @@ from outcome_matcher.reports import (
     programme_refs,
     render,
 )
+from outcome_matcher.retrieval.matcher import Matcher
 from reports_support import NOW, STANDARD, Page, decide
 
 # The next version of the sample catalogue: QA is gone, a welding module is new.
@@ -52,7 +52,7 @@ NEW = ProgrammeRef(catalogue="sample-v2", programme="BSC-SD")
 def two_versions(api_env: ApiEnv, tmp_path: Path) -> ApiEnv:
     """v1: SD-02 confirmed by QA, SD-04 rejected. v2: SD-02 rejected, SD-04 confirmed."""
     (tmp_path / "v2.yaml").write_text(V2_YAML, encoding="utf-8")
-    operations.add_catalogue(api_env.store, tmp_path / "v2.yaml", name=None, max_chars=2000)
+    services.add_catalogue(api_env.store, tmp_path / "v2.yaml", name=None, max_chars=2000)
     store = api_env.store
     decide(store, "QA", "SD-02", "accepted", catalogue="sample")
     decide(store, "DB", "SD-02", "rejected", catalogue="sample")
@@ -171,7 +171,7 @@ def cli_env(
 ) -> ApiEnv:
     """The CLI over the tiny store: same data directory, tiny encoder instead of e5."""
     monkeypatch.setenv("OUTCOME_MATCHER_DATA_DIR", str(two_versions.settings.data_dir))
-    monkeypatch.setattr("outcome_matcher.embedding.load_encoder", lambda settings: tiny_encoder)
+    monkeypatch.setattr("outcome_matcher.encoders.load_encoder", lambda settings: tiny_encoder)
     return two_versions
 
 

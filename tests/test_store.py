@@ -93,7 +93,7 @@ def test_bad_url_is_input_error() -> None:
 
 def test_sqlite_pragmas(tmp_path: Path) -> None:
     with (
-        Store.open(f"sqlite:///{tmp_path / 'new' / 'dir' / 'p.sqlite3'}") as store,
+        Store.open(f"sqlite:///{tmp_path / 'new' / 'dir' / 'p.sqlite3'}", migrate=True) as store,
         store.engine.connect() as c,
     ):
         assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

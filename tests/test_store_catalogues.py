@@ -113,7 +113,7 @@ def test_outcome_lookups(store: Store) -> None:
     store.add_catalogue(catalogue())
     keys = [outcome_id("P1", "M2", "tests"), outcome_id("P1", "M1", "designs databases")]
     refs = store.get_outcomes(keys)
-    assert [(r.key, r.module_code, r.programme_code) for r in refs] == [
+    assert [(r.outcome_id, r.module_code, r.programme_code) for r in refs] == [
         (keys[0], "M2", "P1"),
         (keys[1], "M1", "P1"),
     ]

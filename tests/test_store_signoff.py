@@ -10,7 +10,7 @@ import pytest
 
 from outcome_matcher.errors import InputErrors, NotFoundError
 from outcome_matcher.store import DecisionCreate, Store, Verdict
-from outcome_matcher.store.models_public import StandardSettings
+from outcome_matcher.store.public import StandardSettings
 from test_store_support import BACKENDS, catalogue, framework, open_store
 
 SKILL0 = "http://example.org/skill/0"

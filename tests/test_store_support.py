@@ -78,7 +78,7 @@ def backend_url(backend: str, tmp_path: Path) -> Iterator[str]:
 
 @contextmanager
 def open_store(backend: str, tmp_path: Path) -> Iterator[Store]:
-    with backend_url(backend, tmp_path) as url, Store.open(url) as store:
+    with backend_url(backend, tmp_path) as url, Store.open(url, migrate=True) as store:
         yield store
 
 

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from outcome_matcher import operations
+from outcome_matcher import services
 from outcome_matcher.config import Settings
-from outcome_matcher.embedding import SentenceTransformerEncoder
+from outcome_matcher.encoders import SentenceTransformerEncoder
 from outcome_matcher.store import Store
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -93,20 +93,20 @@ def server(
 ) -> Iterator[Server]:
     import uvicorn
 
-    from outcome_matcher.api import create_app
+    from outcome_matcher.app import create_app
 
     tmp = tmp_path_factory.mktemp("web")
     settings = Settings(data_dir=tmp / "data")
-    store = Store.open(settings.db_url)
-    operations.add_framework(
+    store = Store.open(settings.db_url, migrate=True)
+    services.add_framework(
         store, e5_esco_encoder, settings, name="esco", path=esco_subset(tmp / "esco"), format="esco"
     )
     for sample in ("software_developer_en.yaml", "software_developer_ru_kk_uz.yaml"):
-        operations.add_catalogue(
+        services.add_catalogue(
             store, ROOT / "corpora" / "samples" / sample, name=None, max_chars=2000
         )
     tokens = {role: store.add_user(f"{role}-user", role)[1] for role in ("reviewer", "auditor")}
-    matcher = operations.load_matcher(settings, store, e5_esco_encoder)
+    matcher = services.load_matcher(settings, store, e5_esco_encoder)
     app = create_app(settings, matcher=matcher, store=store)
     port = _free_port()
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))

@@ -169,34 +169,3 @@ def _lr_factor(step: int, warmup: int, total: int) -> float:
         return (step + 1) / warmup
     progress = (step - warmup) / max(1, total - warmup)
     return 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
-
-
-def main(argv: list[str] | None = None) -> None:
-    """`python -m outcome_matcher.adaptation.train`: train the adapter shipped under models/."""
-    import argparse
-
-    from outcome_matcher.adaptation.pairs import esco_pairs
-    from outcome_matcher.config import Settings
-    from outcome_matcher.e5_build import build_e5_model
-    from outcome_matcher.embedding import E5_NAME
-    from outcome_matcher.errors import InputError
-    from outcome_matcher.evaluation.dev_sets import DEFAULT_CORPORA
-
-    parser = argparse.ArgumentParser(prog="python -m outcome_matcher.adaptation.train")
-    parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
-    parser.add_argument("--output", type=Path, required=True, help="adapter folder to write")
-    parser.add_argument("--threads", type=int, default=TrainConfig.threads)
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    config = TrainConfig(threads=args.threads)
-    try:
-        pairs = esco_pairs(args.corpora, seed=config.seed)
-    except InputError as exc:
-        parser.exit(2, f"error: {exc}\n")
-    base = build_e5_model(Settings().models_dir / E5_NAME)
-    report = train_adapter(base, pairs, args.output, config)
-    print(json.dumps(report, indent=2))
-
-
-if __name__ == "__main__":
-    main()

@@ -1,5 +1,1 @@
-"""HTTP API: `create_app()` builds the FastAPI application."""
-
-from outcome_matcher.api.app import create_app
-
-__all__ = ["create_app"]
+"""The JSON API: one router per resource, and the dependencies they share (api.deps)."""

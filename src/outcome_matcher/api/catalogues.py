@@ -7,11 +7,11 @@ from pathlib import Path
 
 from fastapi import APIRouter, UploadFile
 
-from outcome_matcher.api.deps import CurrentUser, Editor, SettingsDep, StoreDep
+from outcome_matcher.api.deps import CurrentUser, Designer, SettingsDep, StoreDep
 from outcome_matcher.errors import InputError
-from outcome_matcher.operations import add_catalogue
 from outcome_matcher.schemas import Programme
-from outcome_matcher.store.models_public import CatalogueImport, CatalogueInfo, ProgrammeInfo
+from outcome_matcher.services import add_catalogue
+from outcome_matcher.store.public import CatalogueImport, CatalogueInfo, ProgrammeInfo
 
 router = APIRouter(tags=["catalogues"])
 _SUFFIXES = {".csv", ".json", ".yaml", ".yml"}
@@ -24,7 +24,7 @@ def list_catalogues(store: StoreDep, user: CurrentUser) -> list[CatalogueInfo]:
 
 @router.post("/catalogues", status_code=201)
 def import_catalogue(
-    file: UploadFile, store: StoreDep, settings: SettingsDep, user: Editor
+    file: UploadFile, store: StoreDep, settings: SettingsDep, user: Designer
 ) -> CatalogueImport:
     """Import a catalogue file (CSV, JSON or YAML); re-importing the same file is a no-op."""
     name = Path(file.filename or "upload").name

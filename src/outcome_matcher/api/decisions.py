@@ -5,23 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, UploadFile
+from fastapi import APIRouter, Query, UploadFile
 from fastapi.responses import Response
 
-from outcome_matcher.api.deps import CurrentUser, MatcherDep, StoreDep, require_role
+from outcome_matcher.api.deps import CurrentUser, Decider, MatcherDep, StoreDep
 from outcome_matcher.errors import InputError
-from outcome_matcher.mapping_table import export_csv, import_csv
-from outcome_matcher.review_rules import enforce_reason_rule
-from outcome_matcher.store.models_public import (
+from outcome_matcher.review.decisions import record_decision
+from outcome_matcher.review.mapping_table import export_csv, import_csv
+from outcome_matcher.store.public import (
     DecisionCreate,
     DecisionImportResult,
     DecisionPublic,
-    UserInfo,
 )
 
 router = APIRouter(prefix="/decisions", tags=["decisions"])
-# Auditors only read; admins pass every role check.
-Decider = Annotated[UserInfo, Depends(require_role("designer", "reviewer"))]
 
 
 @router.post("", status_code=201)
@@ -29,8 +26,7 @@ def post_decision(
     body: DecisionCreate, store: StoreDep, matcher: MatcherDep, user: Decider
 ) -> DecisionPublic:
     """Record a verdict as the authenticated user; 409 with the current state when stale."""
-    enforce_reason_rule(store, matcher, body)
-    return store.decide(body, user)
+    return record_decision(store, matcher, body, user)
 
 
 @router.get("/history")

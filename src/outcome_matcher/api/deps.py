@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from outcome_matcher.config import Settings
 from outcome_matcher.errors import AuthError, ForbiddenError
-from outcome_matcher.matching import Matcher
+from outcome_matcher.retrieval.matcher import Matcher
+from outcome_matcher.review.programme import ProgrammeReview, load_review
 from outcome_matcher.store import Store
-from outcome_matcher.store.models_public import Role, UserInfo
+from outcome_matcher.store.public import DECIDING_ROLES, Role, UserInfo
 
 _bearer = HTTPBearer(auto_error=False, description="token from `outcome-matcher users add`")
 
@@ -66,5 +67,34 @@ def require_role(*roles: Role) -> Callable[[UserInfo], UserInfo]:
     return check
 
 
-Editor = Annotated[UserInfo, Depends(require_role("designer"))]
+# Role aliases, the only place they are defined; admins pass every role check.
+Designer = Annotated[UserInfo, Depends(require_role("designer"))]
+Decider = Annotated[UserInfo, Depends(require_role(*DECIDING_ROLES))]
 Admin = Annotated[UserInfo, Depends(require_role("admin"))]
+
+FrameworkQuery = Annotated[str, Query(description="name of an imported framework")]
+StandardQuery = Annotated[str, Query(description="key of a standard of that framework")]
+CatalogueQuery = Annotated[str | None, Query(description="needed when programme codes clash")]
+
+
+def get_review(
+    programme: str,
+    framework: FrameworkQuery,
+    standard: StandardQuery,
+    store: StoreDep,
+    matcher: MatcherDep,
+    user: CurrentUser,
+    catalogue: CatalogueQuery = None,
+) -> ProgrammeReview:
+    """The programme x standard review that the coverage, matrix and queue routes share."""
+    return load_review(
+        store,
+        matcher,
+        programme=programme,
+        framework=framework,
+        standard=standard,
+        catalogue=catalogue,
+    )
+
+
+ReviewDep = Annotated[ProgrammeReview, Depends(get_review)]

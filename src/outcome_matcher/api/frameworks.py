@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from outcome_matcher.api.deps import CurrentUser, StoreDep
 from outcome_matcher.schemas import Standard
-from outcome_matcher.store.models_public import FrameworkInfo, StandardInfo
+from outcome_matcher.store.public import FrameworkInfo, StandardInfo
 
 router = APIRouter(prefix="/frameworks", tags=["frameworks"])
 

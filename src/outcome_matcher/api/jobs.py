@@ -11,11 +11,11 @@ from typing import Literal
 from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, Field
 
-from outcome_matcher.api.deps import Editor, MatcherDep, SettingsDep, StoreDep
+from outcome_matcher.api.deps import Designer, MatcherDep, SettingsDep, StoreDep
 from outcome_matcher.batch import AlignOptions, align
 from outcome_matcher.config import Settings
 from outcome_matcher.errors import InputError, NotFoundError, OutcomeMatcherError
-from outcome_matcher.matching import Matcher
+from outcome_matcher.retrieval.matcher import Matcher
 from outcome_matcher.store import Store
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
@@ -85,7 +85,7 @@ def _jobs(request: Request) -> dict[str, _Job]:
 def start_align(
     body: AlignJobCreate,
     request: Request,
-    user: Editor,
+    user: Designer,
     matcher: MatcherDep,
     store: StoreDep,
     settings: SettingsDep,
@@ -142,7 +142,7 @@ def _run(
 
 
 @router.get("/{job_id}")
-def get_job(job_id: str, request: Request, user: Editor) -> JobPublic:
+def get_job(job_id: str, request: Request, user: Designer) -> JobPublic:
     """State and counts of a job started on this server (admin or designer)."""
     job = _jobs(request).get(job_id)
     if job is None:

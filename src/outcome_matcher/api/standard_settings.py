@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from outcome_matcher.api.deps import Admin, CurrentUser, StoreDep
-from outcome_matcher.store.models_public import StandardSettings
+from outcome_matcher.store.public import StandardSettings
 
 router = APIRouter(prefix="/standard-settings", tags=["review"])
 

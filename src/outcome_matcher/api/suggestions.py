@@ -9,9 +9,10 @@ from pydantic import BaseModel, Field, model_validator
 
 from outcome_matcher.api.deps import CurrentUser, MatcherDep, SettingsDep, StoreDep
 from outcome_matcher.errors import InputError, NotFoundError
-from outcome_matcher.matching import OutcomeText
-from outcome_matcher.operations import module_outcomes, standard_requirements
+from outcome_matcher.retrieval.matcher import OutcomeText, group_by_module
+from outcome_matcher.retrieval.suggest import suggest as suggest_records
 from outcome_matcher.schemas import ModuleMatch, ModuleSuggestion, QueryResult
+from outcome_matcher.services import standard_requirements
 
 router = APIRouter(tags=["suggestions"])
 TopK = Annotated[int, Query(ge=1, le=100)]
@@ -55,15 +56,22 @@ def suggest(
 ) -> list[QueryResult]:
     """Competencies per statement, best first: the records of `outcome-matcher suggest`."""
     items = _items(body, store)
-    _check_limits(items, settings.max_batch_texts, settings.max_text_chars)
+    if len(items) > settings.max_batch_texts:
+        limit = settings.max_batch_texts
+        raise InputError(f"{len(items)} statements in one request; the limit is {limit}")
     among = standard_requirements(store, body.framework, body.standard) if body.standard else None
-    results = matcher.suggest(
-        body.framework, [i.text for i in items], body.top_k, abstain=body.abstain, among=among
+    # One batch: every length is checked before anything is encoded.
+    found = suggest_records(
+        matcher,
+        body.framework,
+        items,
+        top_k=body.top_k,
+        max_chars=settings.max_text_chars,
+        batch_size=max(len(items), 1),
+        abstain=body.abstain,
+        among=among,
     )
-    return [
-        QueryResult(id=item.id, suggestions=tuple(found))
-        for item, found in zip(items, results, strict=True)
-    ]
+    return list(found)
 
 
 @router.get("/programmes/{programme}/modules/{module}/suggestions")
@@ -77,7 +85,7 @@ def suggest_for_module(
     top_k: TopK = 10,
 ) -> list[ModuleSuggestion]:
     """Competencies a module covers, each with the module's best evidence outcome."""
-    modules = module_outcomes(store.get_module_outcomes(programme, module))
+    modules = group_by_module(store.get_module_outcomes(programme, module))
     if not modules:
         raise NotFoundError(f"module {module!r} of {programme!r} has no outcomes")
     return matcher.suggest_for_module(framework, modules[0], top_k)
@@ -94,23 +102,14 @@ def modules_for_requirement(
     top_k: TopK = 5,
 ) -> list[ModuleMatch]:
     """The reverse direction: the programme's modules that best cover one competency."""
-    modules = module_outcomes(store.get_programme_outcomes(programme))
+    modules = group_by_module(store.get_programme_outcomes(programme))
     return matcher.modules_for_requirement(framework, competency_id, modules, top_k)
 
 
 def _items(body: SuggestionRequest, store: StoreDep) -> list[OutcomeText]:
     if body.texts:
         return [OutcomeText(id=t.id, text=t.text) for t in body.texts]
-    return [OutcomeText(id=ref.key, text=ref.text) for ref in store.get_outcomes(body.outcome_ids)]
-
-
-def _check_limits(items: list[OutcomeText], max_items: int, max_chars: int) -> None:
-    if len(items) > max_items:
-        raise InputError(f"{len(items)} statements in one request; the limit is {max_items}")
-    for row, item in enumerate(items, start=1):
-        if len(item.text) > max_chars:
-            raise InputError(
-                f"text is {len(item.text)} characters; the limit is {max_chars}",
-                row=row,
-                field="text",
-            )
+    return [
+        OutcomeText(id=ref.outcome_id, text=ref.text)
+        for ref in store.get_outcomes(body.outcome_ids)
+    ]

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from outcome_matcher.api.deps import Admin, StoreDep
 from outcome_matcher.errors import InputError
-from outcome_matcher.store.models_public import Role, UserInfo
+from outcome_matcher.store.public import Role, UserInfo
 
 router = APIRouter(tags=["users"])
 

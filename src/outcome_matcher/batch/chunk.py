@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from outcome_matcher.batch.inputs import AlignRow
-from outcome_matcher.batch.models import flush_cache
-from outcome_matcher.matching import Matcher
+from outcome_matcher.batch.specs import flush_cache
+from outcome_matcher.retrieval.matcher import Matcher, OutcomeText
+from outcome_matcher.retrieval.suggest import suggest
 from outcome_matcher.schemas import QueryResult, Suggestion
 
 
@@ -18,6 +19,7 @@ def align_chunk(
     rows: Sequence[AlignRow],
     *,
     top_k: int,
+    max_chars: int,
     competency_ids: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
     """One record per row, in row order. Equal texts are embedded once per chunk.
@@ -25,9 +27,17 @@ def align_chunk(
     With `competency_ids` (a standard's requirements) rows are ranked against those
     competencies only, exactly; otherwise against the whole framework index.
     """
-    unique = list(dict.fromkeys(row.text for row in rows))
-    found = matcher.suggest(framework, unique, top_k, among=competency_ids)
-    by_text = dict(zip(unique, found, strict=True))
+    unique = [OutcomeText(id=text, text=text) for text in dict.fromkeys(r.text for r in rows)]
+    found = suggest(
+        matcher,
+        framework,
+        unique,
+        top_k=top_k,
+        max_chars=max_chars,
+        batch_size=max(len(unique), 1),
+        among=competency_ids,
+    )
+    by_text = {result.id: result.suggestions for result in found}
     return [record(row, by_text[row.text]) for row in rows]
 
 
@@ -37,13 +47,16 @@ def chunk_body(
     rows: Sequence[AlignRow],
     *,
     top_k: int,
+    max_chars: int,
     competency_ids: Sequence[str] | None = None,
 ) -> str:
     """A chunk's part file as a worker returns it: JSON lines, with new vectors cached first.
 
     Cache first, part second: a kill in between only costs recomputing the chunk.
     """
-    records = align_chunk(matcher, framework, rows, top_k=top_k, competency_ids=competency_ids)
+    records = align_chunk(
+        matcher, framework, rows, top_k=top_k, max_chars=max_chars, competency_ids=competency_ids
+    )
     flush_cache(matcher.encoder)
     return "".join(record_line(r) + "\n" for r in records)
 

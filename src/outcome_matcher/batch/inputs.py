@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import itertools
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 
 from outcome_matcher.catalogues import load_catalogue
 from outcome_matcher.errors import InputError
+from outcome_matcher.fileio import read_json_lines
 
 STREAM_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet")
 CATALOGUE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -121,15 +121,8 @@ def _csv_rows(path: Path) -> Iterator[AlignRow]:
 
 def _jsonl_rows(path: Path) -> Iterator[AlignRow]:
     with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise InputError(f"invalid JSON: {error.msg}", file=str(path), row=number) from None
-            if not isinstance(data, dict):
-                raise InputError("expected a JSON object", file=str(path), row=number)
+        for number, data in read_json_lines(fh, source=str(path)):
+            assert isinstance(data, dict)  # plain lines are off
             yield _row(data, number, path)
 
 

@@ -23,8 +23,8 @@ from pathlib import Path
 from outcome_matcher.batch import output
 from outcome_matcher.batch.chunk import chunk_body
 from outcome_matcher.batch.inputs import AlignRow, Chunk
-from outcome_matcher.batch.models import MatcherSpec
-from outcome_matcher.matching import Matcher
+from outcome_matcher.batch.specs import MatcherSpec
+from outcome_matcher.retrieval.matcher import Matcher
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class _Job:
     matcher: Matcher
     framework: str
     top_k: int
+    max_chars: int
     competency_ids: Sequence[str] | None
 
 
@@ -47,7 +48,7 @@ def release_memory() -> None:
 
 def _start_worker(spec: MatcherSpec, top_k: int, competency_ids: list[str] | None) -> None:
     global _job
-    _job = _Job(spec.load(), spec.framework, top_k, competency_ids)
+    _job = _Job(spec.load(), spec.framework, top_k, spec.max_chars, competency_ids)
     release_memory()
 
 
@@ -56,7 +57,12 @@ def _align_in_worker(index: int, rows: list[AlignRow]) -> tuple[int, str, float]
         raise RuntimeError("align worker used before it was started")
     started = time.perf_counter()
     body = chunk_body(
-        _job.matcher, _job.framework, rows, top_k=_job.top_k, competency_ids=_job.competency_ids
+        _job.matcher,
+        _job.framework,
+        rows,
+        top_k=_job.top_k,
+        max_chars=_job.max_chars,
+        competency_ids=_job.competency_ids,
     )
     return index, body, time.perf_counter() - started
 

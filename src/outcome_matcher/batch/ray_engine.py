@@ -14,7 +14,7 @@ import pyarrow as pa
 from outcome_matcher.batch import output
 from outcome_matcher.batch.chunk import chunk_body
 from outcome_matcher.batch.inputs import AlignRow, Chunk, chunks
-from outcome_matcher.batch.models import MatcherSpec
+from outcome_matcher.batch.specs import MatcherSpec
 from outcome_matcher.config import Settings
 
 Progress = Callable[[int, int], None]
@@ -27,6 +27,7 @@ class AlignActor:
         self.matcher = spec.load()
         self.framework = spec.framework
         self.top_k = top_k
+        self.max_chars = spec.max_chars
         self.competency_ids = competency_ids
 
     def __call__(self, batch: pa.Table) -> pa.Table:
@@ -41,6 +42,7 @@ class AlignActor:
                 self.framework,
                 rows,
                 top_k=self.top_k,
+                max_chars=self.max_chars,
                 competency_ids=self.competency_ids,
             )
             indexes.append(int(item["chunk"]))

@@ -17,7 +17,8 @@ from outcome_matcher import __version__
 from outcome_matcher.batch import output
 from outcome_matcher.batch.chunk import chunk_body, query_result
 from outcome_matcher.batch.inputs import Chunk, chunks, count_rows
-from outcome_matcher.batch.models import (
+from outcome_matcher.batch.pool import release_memory, run_pool
+from outcome_matcher.batch.specs import (
     MatcherSpec,
     cache_path,
     flush_cache,
@@ -25,12 +26,11 @@ from outcome_matcher.batch.models import (
     spec_from_settings,
     spec_of,
 )
-from outcome_matcher.batch.pool import release_memory, run_pool
 from outcome_matcher.config import Settings
-from outcome_matcher.embedding import Encoder
+from outcome_matcher.encoders import Encoder
 from outcome_matcher.errors import ConflictError
-from outcome_matcher.index import FrameworkIndex
-from outcome_matcher.operations import standard_requirements
+from outcome_matcher.retrieval.index import FrameworkIndex
+from outcome_matcher.services import calibration_name, standard_requirements
 from outcome_matcher.store import Store
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,8 @@ Engine = Literal["local", "ray"]
 Progress = Callable[[int, int], None]
 FORMAT_VERSION = 1
 STORE_BATCH = 2000
+# The packages whose code decides the output rows (hashed into the run key).
+_ROW_CODE = ("batch", "retrieval", "encoders")
 
 
 @dataclass(frozen=True)
@@ -92,10 +94,10 @@ def align(
             spec,
             options.framework,
             str(index_for(settings, db, options.framework, loaded)),
-            # A custom model folder has no shipped calibration (an empty name finds none).
-            "" if settings.model_path else settings.model,
+            calibration_name(settings),
             settings.fallback_threshold,
             lexical=settings.lexical,
+            max_chars=settings.max_text_chars,
         )
         flush_cache(loaded)
         required = _required(db, options)
@@ -204,7 +206,12 @@ def _run_local(
     for chunk in todo():
         start = time.perf_counter()
         body = chunk_body(
-            matcher, options.framework, chunk.rows, top_k=options.top_k, competency_ids=required
+            matcher,
+            options.framework,
+            chunk.rows,
+            top_k=options.top_k,
+            max_chars=settings.max_text_chars,
+            competency_ids=required,
         )
         output.write_part_body(out, chunk.index, body, time.perf_counter() - start)
         advance(len(chunk.rows))
@@ -237,12 +244,10 @@ def _run_key(
 def _source_digest() -> str:
     """A short hash of the code that shapes the rows, so an edited checkout shows."""
     root = Path(__file__).resolve().parents[1]
-    files = sorted(root.glob("batch/*.py")) + [
-        root / n for n in ("matching.py", "index.py", "onnx_encoder.py", "embedding.py")
-    ]
+    files = sorted(p for part in _ROW_CODE for p in root.glob(f"{part}/*.py"))
     digest = hashlib.sha256()
     for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 
 

@@ -6,7 +6,13 @@ from pathlib import Path
 
 from outcome_matcher.config import Settings
 from outcome_matcher.errors import InputError
-from outcome_matcher.evaluation.dev_sets import DEV_SETS, EscoOptions, run_all_dev_sets, select_sets
+from outcome_matcher.evaluation.dev_sets import (
+    DEFAULT_CORPORA,
+    DEV_SETS,
+    EscoOptions,
+    run_all_dev_sets,
+    select_sets,
+)
 from outcome_matcher.evaluation.gold import (
     GoldQuery,
     GoldSet,
@@ -33,6 +39,7 @@ from outcome_matcher.evaluation.report import (
 from outcome_matcher.evaluation.runner import MatcherRanker, Ranker, evaluate
 
 __all__ = [
+    "DEFAULT_CORPORA",
     "DEV_SETS",
     "EscoOptions",
     "EvaluationReport",
@@ -72,6 +79,8 @@ def evaluate_command(
     threshold: float | None = None,
     calibrated: bool = False,
     corpora_dir: Path | None = None,
+    model: str | None = None,
+    esco: EscoOptions | None = None,
 ) -> EvaluationReport:
     """`outcome-matcher evaluate`: the dev sets, or a user's JSON-lines gold on a stored framework.
 
@@ -82,10 +91,15 @@ def evaluate_command(
     """
     reports: list[EvaluationReport] = []
     if gold is None or sets:
-        corpora = corpora_dir or Path("/work/shared/corpora")
         reports.append(
             run_all_dev_sets(
-                settings, corpora, sets=sets, threshold=threshold, calibrated=calibrated
+                settings,
+                corpora_dir or DEFAULT_CORPORA,
+                model,
+                sets=sets,
+                esco=esco,
+                threshold=threshold,
+                calibrated=calibrated,
             )
         )
     if gold is not None:
@@ -101,14 +115,15 @@ def evaluate_command(
 def _evaluate_user_gold(
     settings: Settings, gold: Path, framework: str, threshold: float | None, calibrated: bool
 ) -> EvaluationReport:
-    from outcome_matcher import operations
-    from outcome_matcher.embedding import load_encoder
+    from outcome_matcher import services
+    from outcome_matcher.encoders import load_encoder
     from outcome_matcher.store import Store
 
     gold_set = load_jsonl_gold(gold, framework=framework)
     store = Store.open(settings.db_url)
     try:
-        matcher = operations.load_matcher(settings, store, load_encoder(settings))
+        encoder = load_encoder(settings)
+        matcher = services.load_matcher(settings, store, encoder, frameworks=[framework])
     finally:
         store.close()
     return evaluate([gold_set], matcher, framework, threshold=threshold, calibrated=calibrated)

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from outcome_matcher.embedding import Encoder
+from outcome_matcher.encoders import Encoder
 from outcome_matcher.errors import OutcomeMatcherError
-from outcome_matcher.index import FrameworkIndex, competency_texts
+from outcome_matcher.retrieval.index import FrameworkIndex, competency_texts
 from outcome_matcher.schemas import Framework
 
 log = logging.getLogger(__name__)

@@ -8,9 +8,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from outcome_matcher.calibration import Calibration, load_calibration
 from outcome_matcher.config import Settings
-from outcome_matcher.embedding import Encoder, load_encoder
+from outcome_matcher.encoders import Encoder, load_encoder
 from outcome_matcher.errors import InputError
 from outcome_matcher.evaluation.cache import CachingEncoder, cached_index
 from outcome_matcher.evaluation.gold import (
@@ -24,8 +23,9 @@ from outcome_matcher.evaluation.melo import MELO_PREFIX, load_melo
 from outcome_matcher.evaluation.report import EvaluationReport
 from outcome_matcher.evaluation.runner import DEFAULT_DEPTH, evaluate
 from outcome_matcher.frameworks import load_framework
-from outcome_matcher.index import DEFAULT_FIELDS
-from outcome_matcher.matching import Matcher
+from outcome_matcher.retrieval.calibration import Calibration, load_calibration
+from outcome_matcher.retrieval.index import DEFAULT_FIELDS
+from outcome_matcher.retrieval.matcher import Matcher
 from outcome_matcher.schemas import Framework
 
 log = logging.getLogger(__name__)
@@ -143,12 +143,9 @@ def run_all_dev_sets(
     With `calibrated`, the model's shipped calibration gives each candidate a confidence, the
     threshold metrics are taken at its operating point and each set gets a reliability table.
     """
-    import faiss
-
     start = time.perf_counter()
     if model is not None:
         settings = settings.model_copy(update={"model": model})
-    faiss.omp_set_num_threads(settings.threads)
     esco = esco or EscoOptions()
     names = select_sets(sets)
     encoder = encoder or load_encoder(settings)

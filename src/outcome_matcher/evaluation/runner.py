@@ -6,7 +6,6 @@ import time
 from collections.abc import Sequence
 from typing import Protocol
 
-from outcome_matcher.calibration import expected_calibration_error, reliability_table
 from outcome_matcher.errors import InputError
 from outcome_matcher.evaluation.gold import GoldSet
 from outcome_matcher.evaluation.metrics import (
@@ -24,7 +23,8 @@ from outcome_matcher.evaluation.report import (
     SetResult,
     SetTimings,
 )
-from outcome_matcher.matching import Matcher
+from outcome_matcher.retrieval.calibration import expected_calibration_error, reliability_table
+from outcome_matcher.retrieval.matcher import Matcher
 
 Ranking = list[tuple[str, float]]
 DEFAULT_DEPTH = 100

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from outcome_matcher.reports.build import build_report, report_from_review, resolve_standard
+from outcome_matcher.reports.data import Report
 from outcome_matcher.reports.diff import DiffReport, build_diff, diff_reports
-from outcome_matcher.reports.model import Report
 from outcome_matcher.reports.render import (
     MEDIA_TYPES,
     ReportFormat,

@@ -7,11 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from outcome_matcher.coverage import Cell, RequirementCoverage
 from outcome_matcher.errors import NotFoundError
-from outcome_matcher.matching import Matcher
 from outcome_matcher.reports import levels
-from outcome_matcher.reports.model import (
+from outcome_matcher.reports.data import (
     Evidence,
     LevelCheck,
     MatrixCell,
@@ -24,9 +22,11 @@ from outcome_matcher.reports.model import (
     Share,
     SignOff,
 )
-from outcome_matcher.review import ProgrammeReview, load_review
+from outcome_matcher.retrieval.matcher import Matcher
+from outcome_matcher.review.coverage import Cell, RequirementCoverage
+from outcome_matcher.review.programme import ProgrammeReview, load_review
 from outcome_matcher.store import Store
-from outcome_matcher.store.models_public import DecisionPublic
+from outcome_matcher.store.public import DecisionPublic
 from outcome_matcher.text import BloomEstimate, bloom_level
 
 
@@ -70,7 +70,7 @@ def report_context(
         model_name=matcher.encoder.name,
         model_fingerprint=matcher.encoder.fingerprint,
         competency_levels={c.id: c.level for c in store.get_competencies(review.framework, ids)},
-        outcome_langs={o.key: o.lang for o in outcomes},
+        outcome_langs={o.outcome_id: o.lang for o in outcomes},
         generated=now or datetime.now(UTC),
     )
 

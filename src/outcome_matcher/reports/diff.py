@@ -7,12 +7,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from outcome_matcher.coverage import RequirementStatus
 from outcome_matcher.errors import InputError
-from outcome_matcher.matching import Matcher
 from outcome_matcher.reports.build import build_report
-from outcome_matcher.reports.model import Report, ReportSummary
+from outcome_matcher.reports.data import Report, ReportSummary
 from outcome_matcher.reports.sector import ProgrammeRef
+from outcome_matcher.retrieval.matcher import Matcher
+from outcome_matcher.review.coverage import RequirementStatus
 from outcome_matcher.store import Store
 
 Change = Literal["gained", "lost", "strengthened", "weakened", "unchanged"]

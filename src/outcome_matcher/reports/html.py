@@ -9,9 +9,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from outcome_matcher.reports import plots, svg
+from outcome_matcher.reports.data import Report
 from outcome_matcher.reports.diff import DiffReport
 from outcome_matcher.reports.levels import bloom_name
-from outcome_matcher.reports.model import Report
 from outcome_matcher.reports.sector import SectorReport
 
 

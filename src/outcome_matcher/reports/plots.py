@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from outcome_matcher.reports import svg
-from outcome_matcher.reports.model import Report
+from outcome_matcher.reports.data import Report
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

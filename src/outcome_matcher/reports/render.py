@@ -7,8 +7,8 @@ from typing import Literal, get_args
 
 from outcome_matcher.errors import InputError
 from outcome_matcher.reports import html, plots, tabular, xlsx
+from outcome_matcher.reports.data import Report
 from outcome_matcher.reports.diff import DiffReport
-from outcome_matcher.reports.model import Report
 from outcome_matcher.reports.sector import SectorReport
 
 ReportFormat = Literal["html", "xlsx", "csv", "json"]

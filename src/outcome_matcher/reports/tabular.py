@@ -8,8 +8,8 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel
 
+from outcome_matcher.reports.data import Evidence, Report, RequirementReport
 from outcome_matcher.reports.diff import DiffReport
-from outcome_matcher.reports.model import Evidence, Report, RequirementReport
 from outcome_matcher.reports.sector import SectorReport
 
 Cell = str | int | float | bool | None

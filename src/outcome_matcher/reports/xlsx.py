@@ -13,8 +13,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from outcome_matcher.reports import plots, tabular
+from outcome_matcher.reports.data import Report
 from outcome_matcher.reports.diff import DiffReport
-from outcome_matcher.reports.model import Report
 from outcome_matcher.reports.sector import SectorReport
 
 Cell = tabular.Cell

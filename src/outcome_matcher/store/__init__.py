@@ -1,7 +1,7 @@
 """Persistence: SQLAlchemy tables, Alembic migrations and the Store facade over repositories."""
 
 from outcome_matcher.store.migrate import downgrade, upgrade
-from outcome_matcher.store.models_public import (
+from outcome_matcher.store.public import (
     AuditEntry,
     CatalogueImport,
     CatalogueInfo,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from outcome_matcher.store.base import StoreBase
-from outcome_matcher.store.models_public import AuditEntry
+from outcome_matcher.store.public import AuditEntry
 from outcome_matcher.store.tables import AuditRow
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from outcome_matcher.errors import InputError, InputErrors
 from outcome_matcher.schemas import Catalogue
 from outcome_matcher.store.base import chunks
-from outcome_matcher.store.models_public import ImportCounts
+from outcome_matcher.store.public import ImportCounts
 from outcome_matcher.store.tables import Base, ModuleRow, OutcomeRow, ProgrammeRow, table_of
 
 Key = tuple[int, str]  # (parent row id, code or outcome key)

@@ -15,7 +15,7 @@ from outcome_matcher.store.base import StoreBase, audit, chunks, missing_message
 from outcome_matcher.store.catalogue_sync import Key, sync_catalogue, validate_catalogue
 from outcome_matcher.store.flags import current_rows, flag_decisions
 from outcome_matcher.store.lookup import catalogue_row, programme_row
-from outcome_matcher.store.models_public import (
+from outcome_matcher.store.public import (
     CatalogueImport,
     CatalogueInfo,
     OutcomeRef,
@@ -56,7 +56,7 @@ def _outcome_refs() -> Select[*_RefRow]:
 def _ref(row: Sequence[Any]) -> OutcomeRef:
     key, text, lang, bloom, status, m_code, m_title, p_code, cat = row
     return OutcomeRef(
-        key=key,
+        outcome_id=key,
         text=text,
         lang=lang,
         bloom_level=bloom,

@@ -16,7 +16,7 @@ from outcome_matcher.store.decisions import (
     insert_decision,
 )
 from outcome_matcher.store.lookup import module_row
-from outcome_matcher.store.models_public import (
+from outcome_matcher.store.public import (
     DecisionCreate,
     DecisionImportResult,
     DecisionPublic,

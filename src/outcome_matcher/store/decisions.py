@@ -13,7 +13,7 @@ from outcome_matcher.store.base import StoreBase, audit
 from outcome_matcher.store.flags import current_ids
 from outcome_matcher.store.frameworks import framework_row
 from outcome_matcher.store.lookup import module_row, programme_row
-from outcome_matcher.store.models_public import (
+from outcome_matcher.store.public import (
     DECIDING_ROLES,
     DecisionCreate,
     DecisionPublic,

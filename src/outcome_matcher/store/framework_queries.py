@@ -13,7 +13,7 @@ from outcome_matcher.schemas import Competency, Framework, FrameworkFormat, Requ
 from outcome_matcher.store.base import StoreBase, chunks, missing_message
 from outcome_matcher.store.framework_rows import competency_from_row
 from outcome_matcher.store.frameworks import framework_row
-from outcome_matcher.store.models_public import StandardInfo
+from outcome_matcher.store.public import StandardInfo
 from outcome_matcher.store.tables import CompetencyRow, RequirementRow, StandardRow
 
 

@@ -18,7 +18,7 @@ from outcome_matcher.store.framework_rows import (
     standard_values,
     validate_framework,
 )
-from outcome_matcher.store.models_public import FrameworkInfo
+from outcome_matcher.store.public import FrameworkInfo
 from outcome_matcher.store.tables import (
     CompetencyRow,
     DecisionRow,

@@ -58,7 +58,7 @@ def check_at_head(engine: Engine) -> None:
     if current != head:
         raise StoreUnavailableError(
             f"database at {safe_url(engine.url)} is at schema revision {current or 'none'}, "
-            f"this code needs {head}: run the store upgrade (Store.open(url, migrate=True))",
+            f"this code needs {head}: run `outcome-matcher db upgrade`",
             current=current,
             head=head,
         )

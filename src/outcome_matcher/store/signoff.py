@@ -11,7 +11,7 @@ from outcome_matcher.store.decisions import DecisionsRepo, _query, _select
 from outcome_matcher.store.flags import current_ids
 from outcome_matcher.store.framework_queries import _standards
 from outcome_matcher.store.frameworks import framework_row
-from outcome_matcher.store.models_public import DecisionPublic, StandardSettings
+from outcome_matcher.store.public import DecisionPublic, StandardSettings
 from outcome_matcher.store.tables import DecisionRow, ModuleRow, StandardSettingRow, utcnow
 
 

@@ -31,9 +31,10 @@ class Store(
     """Persistent state: SQLite file by default, PostgreSQL for multi-reviewer deployments."""
 
     @classmethod
-    def open(cls, url: str, *, migrate: bool = True) -> Store:
-        """Connect (StoreUnavailableError if the database cannot be reached) and, by default,
-        bring the schema up to date; with migrate=False an outdated schema is refused."""
+    def open(cls, url: str, *, migrate: bool = False) -> Store:
+        """Connect (StoreUnavailableError if the database cannot be reached); a schema that is
+        not this code's is refused. With `migrate` (`db upgrade`, `setup`, `serve`, `demo`
+        and tests) the schema is brought up to date first."""
         engine = make_engine(url)
         try:
             if migrate:

@@ -13,7 +13,7 @@ from outcome_matcher.schemas import QueryResult
 from outcome_matcher.store.base import StoreBase, audit, bulk_insert, chunks, missing_message
 from outcome_matcher.store.frameworks import framework_row
 from outcome_matcher.store.lookup import catalogue_row, programme_row
-from outcome_matcher.store.models_public import SuggestionRecord, SuggestionRunInfo
+from outcome_matcher.store.public import SuggestionRecord, SuggestionRunInfo
 from outcome_matcher.store.tables import (
     CatalogueRow,
     CompetencyRow,
@@ -205,7 +205,7 @@ class SuggestionsRepo(StoreBase):
                     run_id=sug.run_id,
                     programme_code=prog.code,
                     module_code=m_code,
-                    outcome_key=key,
+                    outcome_id=key,
                     outcome_text=text,
                     competency_id=sug.competency_uri,
                     label=label or "",

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from outcome_matcher.errors import AuthError, ConflictError, NotFoundError
 from outcome_matcher.store.base import StoreBase, audit
-from outcome_matcher.store.models_public import Role, UserInfo
+from outcome_matcher.store.public import Role, UserInfo
 from outcome_matcher.store.tables import TokenRow, UserRow, utcnow
 
 # Recording every request's use would turn each read into a write; a minute's precision is enough.

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from outcome_matcher.schemas import Competency
-from outcome_matcher.store.models_public import OutcomeRef
+from outcome_matcher.store.public import OutcomeRef
 from outcome_matcher.text import BLOOM_LEVELS, bloom_level, detect_language
 
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from outcome_matcher.coverage import Cell, RequirementCoverage
-from outcome_matcher.review import ProgrammeReview
+from outcome_matcher.review.coverage import Cell, RequirementCoverage
+from outcome_matcher.review.programme import ProgrammeReview
 from outcome_matcher.web.context import ReviewContext
 
 _DECIDED_COVER = ("confirmed", "partial", "pending")

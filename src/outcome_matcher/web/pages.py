@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from outcome_matcher.api.deps import MatcherDep, StoreDep
-from outcome_matcher.review import load_review
+from outcome_matcher.review.programme import load_review
 from outcome_matcher.store import StandardInfo
 from outcome_matcher.web.context import ContextDep, ReviewContext
 from outcome_matcher.web.matrix_view import build_matrix

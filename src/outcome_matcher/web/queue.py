@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from outcome_matcher.api.deps import MatcherDep, StoreDep
 from outcome_matcher.errors import ConflictError, InputError
-from outcome_matcher.review import ProgrammeReview, load_review
-from outcome_matcher.review_rules import enforce_reason_rule
+from outcome_matcher.review.decisions import record_decision, undo_last
+from outcome_matcher.review.programme import ProgrammeReview, load_review
 from outcome_matcher.store import DecisionCreate, Relation, Verdict
 from outcome_matcher.web.context import ContextDep, ReviewContext
 from outcome_matcher.web.queue_view import (
@@ -24,7 +24,6 @@ from outcome_matcher.web.queue_view import (
 )
 from outcome_matcher.web.session import WebSession, check_csrf, require_decider
 from outcome_matcher.web.templating import HtmlRoute, render
-from outcome_matcher.web.undo import undo_last
 
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
 RELATIONS: tuple[Relation, ...] = ("exact", "close", "broad", "narrow", "related")
@@ -170,8 +169,7 @@ def decide(
         expected_version=expected_version,
     )
     try:
-        enforce_reason_rule(store, matcher, create)  # the same rule as POST /decisions
-        done = store.decide(create, session.user)
+        done = record_decision(store, matcher, create, session.user)
     except (ConflictError, InputError) as error:
         review = load_review(store, matcher, **ctx.params())
         flash = _refused(error, verdict)
@@ -187,6 +185,7 @@ def undo(
     request: Request,
     session: WebSession,
     store: StoreDep,
+    matcher: MatcherDep,
     ctx: FormContext,
     filters: FormFilters,
     csrf: Annotated[str, Form()] = "",
@@ -194,7 +193,14 @@ def undo(
 ) -> RedirectResponse:
     check_csrf(request, session, csrf)
     require_decider(session)
-    outcome = undo_last(store, session.user, ctx)
+    outcome = undo_last(
+        store,
+        matcher,
+        session.user,
+        programme=ctx.programme,
+        framework=ctx.framework,
+        catalogue=ctx.catalogue,
+    )
     if outcome is None:
         url = ctx.url("/queue", i=i, note="nothing_to_undo", **filters.params())
     else:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from outcome_matcher.errors import NotFoundError
-from outcome_matcher.review import ProgrammeReview, QueueItem, review_queue
+from outcome_matcher.review.programme import ProgrammeReview, QueueItem, review_queue
 from outcome_matcher.schemas import Competency
 from outcome_matcher.store import DecisionPublic, OutcomeRef, Store
 from outcome_matcher.web.evidence import (
@@ -102,7 +102,7 @@ def link_view(store: Store, review: ProgrammeReview, item: QueueItem) -> LinkVie
 
 def _outcome_refs(store: Store, review: ProgrammeReview, module: str) -> dict[str, OutcomeRef]:
     found = store.get_module_outcomes(review.programme, module, review.catalogue)
-    return {ref.key: ref for ref in found}
+    return {ref.outcome_id: ref for ref in found}
 
 
 def units(review: ProgrammeReview) -> list[str]:

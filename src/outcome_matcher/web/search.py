@@ -9,6 +9,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from outcome_matcher.api.deps import MatcherDep, SettingsDep, StoreDep
+from outcome_matcher.retrieval.matcher import OutcomeText
+from outcome_matcher.retrieval.suggest import suggest
 from outcome_matcher.schemas import Competency, Suggestion
 from outcome_matcher.store import Store
 from outcome_matcher.web.evidence import Side, outcome_side, shared_terms
@@ -38,9 +40,16 @@ def _statements(text: str, limit: int) -> list[str]:
 
 
 def _results(
-    store: Store, matcher: MatcherDep, framework: str, texts: list[str], top_k: int
+    store: Store,
+    matcher: MatcherDep,
+    framework: str,
+    texts: list[str],
+    top_k: int,
+    max_chars: int,
 ) -> list[Result]:
-    rows = matcher.suggest(framework, texts, top_k) if texts else []
+    records = [OutcomeText(id=str(i), text=t) for i, t in enumerate(texts)]
+    found = suggest(matcher, framework, records, top_k=top_k, max_chars=max_chars)
+    rows = [list(r.suggestions) for r in found]
     ids = [s.competency_id for row in rows for s in row]
     competencies = {c.id: c for c in store.get_competencies(framework, ids)} if ids else {}
     return [
@@ -81,7 +90,7 @@ def search(
         "frameworks": frameworks,
         "top_k": top_k,
         "threshold": matcher.threshold,
-        "results": _results(store, matcher, framework, texts, top_k),
+        "results": _results(store, matcher, framework, texts, top_k, settings.max_text_chars),
     }
     name = "search_results.html" if fragment else "search.html"
     return render(request, name, context)

@@ -12,7 +12,7 @@ from fastapi import Depends, Request
 
 from outcome_matcher.api.deps import StoreDep
 from outcome_matcher.errors import AuthError, ForbiddenError
-from outcome_matcher.store.models_public import DECIDING_ROLES, UserInfo
+from outcome_matcher.store.public import DECIDING_ROLES, UserInfo
 from outcome_matcher.web.strings import t
 
 COOKIE = "om_token"

@@ -1,0 +1,93 @@
+"""A programme against a standard: the links to decide (review queue) and the disagreements."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from outcome_matcher.api.deps import (
+    CatalogueQuery,
+    CurrentUser,
+    FrameworkQuery,
+    MatcherDep,
+    ReviewDep,
+    StoreDep,
+)
+from outcome_matcher.review.coverage import Cell
+from outcome_matcher.review.programme import QueueItem, QueueReason, disagreements, review_queue
+from outcome_matcher.review.rules import Band, confidence_band
+from outcome_matcher.store.public import DecisionPublic
+
+router = APIRouter(prefix="/programmes/{programme}", tags=["review"])
+
+
+class QueueItemOut(BaseModel):
+    reason: QueueReason
+    settles: bool
+    band: Band | None
+    module_title: str
+    requirement_label: str
+    essential: bool
+    unit: str | None
+    cell: Cell
+
+
+class Disagreement(BaseModel):
+    module: str
+    competency_id: str
+    decisions: list[DecisionPublic]
+
+
+@router.get("/review-queue")
+def get_review_queue(
+    review: ReviewDep,
+    matcher: MatcherDep,
+    filter: Literal["unreviewed", "low_confidence"] | None = None,
+    module: str | None = None,
+    unit: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+) -> list[QueueItemOut]:
+    """Links to decide: unreviewed first, by how much they settle and by confidence."""
+    items = [_item_out(i, matcher) for i in review_queue(review)]
+    kept = [
+        i
+        for i in items
+        if (module is None or i.cell.module_code == module)
+        and (unit is None or i.unit == unit)
+        and (filter != "unreviewed" or i.reason == "unreviewed")
+        and (filter != "low_confidence" or i.band != "high")
+    ]
+    return kept[:limit]
+
+
+@router.get("/disagreements")
+def get_disagreements(
+    programme: str,
+    framework: FrameworkQuery,
+    store: StoreDep,
+    user: CurrentUser,
+    standard: Annotated[str | None, Query(description="only this standard's links")] = None,
+    catalogue: CatalogueQuery = None,
+) -> list[Disagreement]:
+    """Links where reviewers' latest decisions differ, for resolution."""
+    found = disagreements(store, programme, framework, catalogue, standard)
+    return [
+        Disagreement(module=ds[0].module, competency_id=ds[0].competency_id, decisions=ds)
+        for ds in found
+    ]
+
+
+def _item_out(item: QueueItem, matcher: MatcherDep) -> QueueItemOut:
+    score = item.cell.score
+    return QueueItemOut(
+        reason=item.reason,
+        settles=item.settles,
+        band=confidence_band(matcher, score) if score is not None else None,
+        module_title=item.module_title,
+        requirement_label=item.requirement.label,
+        essential=item.requirement.essential,
+        unit=item.requirement.unit,
+        cell=item.cell,
+    )

@@ -1,0 +1,80 @@
+"""App factory: no global state; the lifespan loads what the caller did not inject."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from outcome_matcher import __version__, web
+from outcome_matcher.api import (
+    catalogues,
+    coverage,
+    decisions,
+    frameworks,
+    health,
+    jobs,
+    reports,
+    review_queue,
+    standard_settings,
+    suggestions,
+    users,
+)
+from outcome_matcher.app.limits import BodySizeLimit
+from outcome_matcher.config import Settings
+from outcome_matcher.encoders import load_encoder, set_threads
+from outcome_matcher.errors import OutcomeMatcherError
+from outcome_matcher.retrieval.matcher import Matcher
+from outcome_matcher.services import load_matcher
+from outcome_matcher.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    matcher: Matcher | None = None,
+    store: Store | None = None,
+) -> FastAPI:
+    """Build the app. Tests inject a tiny matcher and a temporary store."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own_store = store is None
+        set_threads(settings.threads)
+        # The service brings its own database up to date (as `db upgrade` would).
+        app.state.store = store or Store.open(settings.db_url, migrate=True)
+        app.state.matcher = matcher or load_matcher(
+            settings, app.state.store, load_encoder(settings)
+        )
+        try:
+            yield
+        finally:
+            if own_store:
+                app.state.store.close()
+
+    app = FastAPI(
+        title="outcome-matcher",
+        version=__version__,
+        description="Suggests which modules cover which competencies, with evidence.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    app.add_exception_handler(OutcomeMatcherError, _handle_error)  # type: ignore[arg-type]
+    routers = (health, frameworks, catalogues, suggestions, coverage, review_queue, decisions)
+    for module in (*routers, users, standard_settings, jobs, reports):
+        app.include_router(module.router)
+    web.install_web(app)  # the reviewer UI: pages at /, static files at /static
+    return app
+
+
+async def _handle_error(request: Request, error: OutcomeMatcherError) -> JSONResponse:
+    if error.status >= 500:
+        log.error("%s %s: %s", request.method, request.url.path, error.message)
+    return JSONResponse(status_code=error.status, content=error.to_dict())

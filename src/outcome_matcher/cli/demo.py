@@ -1,0 +1,123 @@
+"""`outcome-matcher demo`: ESCO plus the sample programmes, imported once, ready to review."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from outcome_matcher import services
+from outcome_matcher.cli._util import app, errors, opened_store, out, progress_bar
+from outcome_matcher.cli.serve import serve_cli
+from outcome_matcher.config import Settings
+from outcome_matcher.encoders import Encoder, ensure_model, load_encoder
+from outcome_matcher.retrieval.index import ProgressCallback
+from outcome_matcher.store import Store
+
+log = logging.getLogger(__name__)
+
+DEMO_FRAMEWORK = "esco"
+DEMO_USER = "admin"
+
+
+@dataclass
+class DemoState:
+    """What the demo set up, for the message printed before serving."""
+
+    imported: list[str] = field(default_factory=list)
+    token: str | None = None
+    token_file: Path | None = None
+
+
+def default_corpora_dir() -> Path:
+    """The repository's corpora/ (editable install), else ./corpora."""
+    repo = Path(__file__).resolve().parents[3] / "corpora"
+    return repo if repo.is_dir() else Path.cwd() / "corpora"
+
+
+def prepare_demo(
+    settings: Settings,
+    store: Store,
+    encoder: Encoder,
+    corpora: Path,
+    progress: ProgressCallback | None = None,
+) -> DemoState:
+    """Import what is missing; running it twice changes nothing."""
+    state = DemoState()
+    known = {info.name: info for info in store.list_frameworks()}
+    stale = known.get(DEMO_FRAMEWORK)
+    if stale is not None and stale.index_fingerprint != encoder.fingerprint:
+        # Built by another model (e.g. before the default changed): rebuild, keep decisions.
+        services.reindex_framework(store, encoder, settings, DEMO_FRAMEWORK, progress)
+        state.imported.append(f"{DEMO_FRAMEWORK} reindexed for model {encoder.name}")
+    if DEMO_FRAMEWORK not in known:
+        services.add_framework(
+            store,
+            encoder,
+            settings,
+            name=DEMO_FRAMEWORK,
+            path=corpora / "esco_v1.1.1_en",
+            format="esco",
+            version="v1.1.1",
+            extra_labels=_labels(corpora),
+            progress=progress,
+        )
+        state.imported.append("ESCO v1.1.1 (en)")
+    for sample in sorted((corpora / "samples").glob("*.yaml")):
+        result = services.add_catalogue(store, sample, name=None, max_chars=settings.max_text_chars)
+        state.imported.append(f"{sample.name}: {result.summary()}")
+    if not store.list_users():
+        _, token = store.add_user(DEMO_USER, "admin")
+        state.token = token
+        state.token_file = _save_token(settings.data_dir, token)
+    else:
+        state.token_file = settings.data_dir / "admin-token.txt"
+    return state
+
+
+def _labels(corpora: Path) -> Path | None:
+    """ESCO labels in other languages (bundled), which help non-English outcomes match."""
+    path = corpora / "esco_multilingual_labels" / "esco_skill_labels_multilingual.csv.gz"
+    return path if path.is_file() else None
+
+
+def _save_token(data_dir: Path, token: str) -> Path:
+    """Keep the first admin token in a user-only file so the demo user can log in again."""
+    path = data_dir / "admin-token.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(token + "\n")
+    return path
+
+
+@app.command("demo")
+def demo_cli(
+    corpora: Annotated[Path | None, typer.Option(help="bundled data directory")] = None,
+    serve: Annotated[bool, typer.Option(help="start the service afterwards")] = True,
+) -> None:
+    """Build the model, import ESCO and the sample programmes, then serve them."""
+    settings = Settings()
+    with errors():
+        ensure_model(settings)
+        with (
+            opened_store(settings, migrate=True) as store,
+            progress_bar("indexing ESCO") as progress,
+        ):
+            state = prepare_demo(
+                settings, store, load_encoder(settings), corpora or default_corpora_dir(), progress
+            )
+    for line in state.imported:
+        out.print(f"imported {line}")
+    if state.token:
+        out.print(f"admin token (also saved to {state.token_file}):")
+        typer.echo(state.token)
+    else:
+        out.print(f"log in with the admin token saved in {state.token_file}")
+    out.print(f"open http://{settings.host}:{settings.port}/ (API docs at /docs)")
+    if serve:
+        serve_cli(None, None)

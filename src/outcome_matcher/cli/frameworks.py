@@ -1,0 +1,97 @@
+"""`outcome-matcher frameworks add | list | reindex | remove`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from outcome_matcher import services
+from outcome_matcher.cli._util import app, errors, opened_store, out, progress_bar
+from outcome_matcher.config import Settings
+from outcome_matcher.encoders import load_encoder
+from outcome_matcher.retrieval.index import DEFAULT_FIELDS, parse_fields
+from outcome_matcher.schemas import FrameworkFormat
+
+frameworks_app = typer.Typer(help="Import, list, re-index and remove frameworks.")
+app.add_typer(frameworks_app, name="frameworks")
+
+
+@frameworks_app.command("add")
+def frameworks_add_cli(
+    name: Annotated[str, typer.Argument(help="a short name, e.g. esco")],
+    path: Annotated[Path, typer.Argument(help="directory or file to import")],
+    format: Annotated[FrameworkFormat, typer.Option("--format", "-f")],
+    version: Annotated[str | None, typer.Option(help="e.g. v1.1.1")] = None,
+    labels: Annotated[
+        Path | None,
+        typer.Option(help="ESCO only: a multilingual label file adding labels in other languages"),
+    ] = None,
+    replace: Annotated[bool, typer.Option(help="replace an existing framework")] = False,
+    fields: Annotated[
+        str,
+        typer.Option(
+            help="competency texts to index, comma-separated: label, alt_label, hidden_label, "
+            "description, other_lang_label"
+        ),
+    ] = ",".join(DEFAULT_FIELDS),
+) -> None:
+    """Import a framework, store it and build its index."""
+    settings = Settings()
+    with errors(), opened_store(settings) as store, progress_bar(f"indexing {name}") as progress:
+        info = services.add_framework(
+            store,
+            load_encoder(settings),
+            settings,
+            name=name,
+            path=path,
+            format=format,
+            version=version,
+            extra_labels=labels,
+            replace=replace,
+            fields=parse_fields(fields),
+            progress=progress,
+        )
+    out.print(
+        f"{info.name} {info.version}: {info.n_competencies} competencies, "
+        f"{info.n_standards} standards"
+    )
+
+
+@frameworks_app.command("list")
+def frameworks_list_cli() -> None:
+    """List stored frameworks."""
+    settings = Settings()
+    with errors(), opened_store(settings) as store:
+        infos = store.list_frameworks()
+    table = Table("name", "version", "format", "competencies", "standards", "index model")
+    for i in infos:
+        table.add_row(
+            i.name,
+            i.version,
+            i.format,
+            str(i.n_competencies),
+            str(i.n_standards),
+            i.index_fingerprint or "-",
+        )
+    out.print(table)
+
+
+@frameworks_app.command("reindex")
+def frameworks_reindex_cli(name: str) -> None:
+    """Rebuild a framework's index with the configured model."""
+    settings = Settings()
+    with errors(), opened_store(settings) as store, progress_bar(f"indexing {name}") as progress:
+        services.reindex_framework(store, load_encoder(settings), settings, name, progress)
+    out.print(f"{name} re-indexed")
+
+
+@frameworks_app.command("remove")
+def frameworks_remove_cli(name: str) -> None:
+    """Remove a framework and its index."""
+    settings = Settings()
+    with errors(), opened_store(settings) as store:
+        services.remove_framework(store, settings, name)
+    out.print(f"{name} removed")

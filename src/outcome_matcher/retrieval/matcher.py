@@ -1,0 +1,288 @@
+"""Retrieve -> rank -> calibrate: suggestions for statements, modules and requirements, and the
+exact module x competency scores of a coverage matrix. Pure: no I/O, no store, no HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from outcome_matcher.encoders.base import Encoder
+from outcome_matcher.errors import InputError, NotFoundError, OutcomeMatcherError
+from outcome_matcher.retrieval.calibration import Calibration, candidates_of
+from outcome_matcher.retrieval.hybrid import HybridRanker
+from outcome_matcher.retrieval.index import FrameworkIndex, Hit
+from outcome_matcher.schemas import ModuleMatch, ModuleSuggestion, Suggestion
+
+
+@dataclass(frozen=True)
+class OutcomeText:
+    """An outcome as matching sees it: an id and a statement."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ModuleOutcomes:
+    """A module and its outcomes, the unit that covers a requirement."""
+
+    code: str
+    title: str
+    outcomes: tuple[OutcomeText, ...] = field(default_factory=tuple)
+
+
+class OutcomeOfModule(Protocol):
+    """A stored outcome with its module (the store's OutcomeRef has these fields)."""
+
+    @property
+    def outcome_id(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def module_code(self) -> str: ...
+    @property
+    def module_title(self) -> str: ...
+
+
+def group_by_module(refs: Iterable[OutcomeOfModule]) -> list[ModuleOutcomes]:
+    """Stored outcomes grouped by module, keeping their order."""
+    grouped: dict[str, tuple[str, list[OutcomeText]]] = {}
+    for ref in refs:
+        grouped.setdefault(ref.module_code, (ref.module_title, []))[1].append(
+            OutcomeText(id=ref.outcome_id, text=ref.text)
+        )
+    return [
+        ModuleOutcomes(code=code, title=title, outcomes=tuple(outcomes))
+        for code, (title, outcomes) in grouped.items()
+    ]
+
+
+class Matcher:
+    """Suggests competencies with one encoder over one or more framework indexes."""
+
+    def __init__(
+        self,
+        encoder: Encoder,
+        indexes: Mapping[str, FrameworkIndex] | None = None,
+        *,
+        calibration: Calibration | None = None,
+        default_threshold: float = 0.0,
+        lexical: bool = False,
+    ):
+        self.encoder = encoder
+        self.calibration = calibration
+        self._default_threshold = default_threshold
+        # Fuse BM25 over the labels into `suggest` rankings (see outcome_matcher.retrieval.lexical).
+        self.lexical = lexical
+        self.indexes: dict[str, FrameworkIndex] = {}
+        self._hybrid: dict[str, HybridRanker] = {}
+        # Frameworks whose index could not be used, with the reason to report when asked for.
+        self.unavailable: dict[str, OutcomeMatcherError] = {}
+        for name, index in (indexes or {}).items():
+            self.add_index(name, index)
+
+    def add_index(self, name: str, index: FrameworkIndex) -> None:
+        index.check_encoder(self.encoder)
+        self.indexes[name] = index
+        self._hybrid.pop(name, None)
+        self.unavailable.pop(name, None)
+
+    def remove_index(self, name: str) -> None:
+        self.indexes.pop(name, None)
+        self._hybrid.pop(name, None)
+
+    @property
+    def threshold(self) -> float:
+        """Operating threshold on the raw score: calibrated when a calibration is loaded."""
+        return self.calibration.threshold if self.calibration else self._default_threshold
+
+    def confidence(self, score: float, *, gap: float = 0.0, rank: int = 1) -> float | None:
+        """Calibrated acceptance probability; without rank and gap, as a best candidate."""
+        if self.calibration is None:
+            return None
+        return self.calibration.confidence(score, gap=gap, rank=rank)
+
+    def adequate(self, suggestion: Suggestion) -> bool:
+        """At or above the operating point: on confidence when calibrated, else on the score."""
+        if self.calibration is not None and suggestion.confidence is not None:
+            return suggestion.confidence >= self.calibration.min_confidence
+        return suggestion.score >= self._default_threshold
+
+    def index(self, framework: str) -> FrameworkIndex:
+        if framework in self.unavailable:
+            raise self.unavailable[framework]
+        try:
+            return self.indexes[framework]
+        except KeyError:
+            known = ", ".join(sorted(self.indexes)) or "none"
+            raise NotFoundError(
+                f"no index for framework {framework!r} (indexed: {known})", framework=framework
+            ) from None
+
+    def suggest(
+        self,
+        framework: str,
+        texts: Sequence[str],
+        top_k: int,
+        *,
+        abstain: bool = False,
+        among: Sequence[str] | None = None,
+    ) -> list[list[Suggestion]]:
+        """Best competencies for each statement, best first.
+
+        With `lexical` on, sentences in the framework's language are ranked by the fusion of
+        embeddings and BM25, so the order can differ from the order of `score` (the cosine).
+        With `among` (a standard's requirements, say), only those competencies are ranked,
+        by exact cosine. With `abstain`, suggestions under the operating point are dropped,
+        so an empty list means "no adequate match" rather than a forced one.
+        """
+        index = self.index(framework)
+        _check_texts(texts)
+        if not texts:
+            return []
+        queries = self.encoder.encode_queries(texts)
+        if among is not None:
+            hits = index.search_among(queries, among, top_k)
+        elif self.lexical:
+            hits = self._hybrid_ranker(framework).rank(queries, texts, top_k)
+        else:
+            hits = index.search(queries, top_k)
+        rows = [self._suggestions(row) for row in hits]
+        if abstain:
+            rows = [[s for s in row if self.adequate(s)] for row in rows]
+        return rows
+
+    def _hybrid_ranker(self, framework: str) -> HybridRanker:
+        if framework not in self._hybrid:
+            self._hybrid[framework] = HybridRanker(self.indexes[framework])
+        return self._hybrid[framework]
+
+    def _suggestions(self, hits: Sequence[Hit]) -> list[Suggestion]:
+        # The features come from candidates_of, as in the calibration fit: one definition.
+        return [
+            Suggestion(
+                competency_id=h.competency_id,
+                label=h.label,
+                score=h.score,
+                confidence=self.confidence(c.score, gap=c.gap, rank=c.rank),
+                evidence=h.evidence,
+            )
+            for h, c in zip(hits, candidates_of([h.score for h in hits]), strict=True)
+        ]
+
+    def suggest_for_module(
+        self, framework: str, module: ModuleOutcomes, top_k: int
+    ) -> list[ModuleSuggestion]:
+        """Competencies for a module: each scored by its best outcome, which is the evidence."""
+        per_outcome = self.suggest(framework, [o.text for o in module.outcomes], top_k)
+        best: dict[str, ModuleSuggestion] = {}
+        support: dict[str, int] = {}
+        for outcome, suggestions in zip(module.outcomes, per_outcome, strict=True):
+            for s in suggestions:
+                support[s.competency_id] = support.get(s.competency_id, 0) + 1
+                current = best.get(s.competency_id)
+                if current is None or s.score > current.score:
+                    best[s.competency_id] = ModuleSuggestion(
+                        competency_id=s.competency_id,
+                        label=s.label,
+                        score=s.score,
+                        confidence=s.confidence,
+                        evidence=s.evidence,
+                        outcome_id=outcome.id,
+                        outcome_text=outcome.text,
+                        n_outcomes=0,
+                    )
+        ranked = sorted(best.values(), key=lambda m: (-m.score, m.competency_id))[:top_k]
+        return [m.model_copy(update={"n_outcomes": support[m.competency_id]}) for m in ranked]
+
+    def score_programme(
+        self, framework: str, modules: Sequence[ModuleOutcomes], competency_ids: Sequence[str]
+    ) -> dict[tuple[str, str], CellScore]:
+        """Exact module x competency scores for a coverage matrix (no top-k cut-off).
+
+        Keyed by (module code, competency id); a module's score is that of its best outcome.
+        Competencies that left the framework's index are skipped (nothing to compare).
+        """
+        index = self.index(framework)
+        ids = [cid for cid in competency_ids if index.has(cid)]
+        outcomes = [(m, o) for m in modules for o in m.outcomes]
+        if not outcomes or not ids:
+            return {}
+        queries = self.encoder.encode_queries([o.text for _, o in outcomes])
+        scores, evidence = index.score_competencies(queries, ids)
+        return _best_cells(outcomes, ids, scores, evidence)
+
+    def modules_for_requirement(
+        self,
+        framework: str,
+        competency_id: str,
+        modules: Sequence[ModuleOutcomes],
+        top_k: int,
+    ) -> list[ModuleMatch]:
+        """The reverse direction: which modules best cover one required competency."""
+        index = self.index(framework)
+        outcomes = [(m, o) for m in modules for o in m.outcomes]
+        if not outcomes:
+            return []
+        queries = self.encoder.encode_queries([o.text for _, o in outcomes])
+        scores, evidence = index.score_competencies(queries, [competency_id])
+        ranked = _best_per_module(outcomes, scores[:, 0], evidence[0], top_k)
+        return [m.model_copy(update={"confidence": self.confidence(m.score)}) for m in ranked]
+
+
+def _best_per_module(
+    outcomes: list[tuple[ModuleOutcomes, OutcomeText]],
+    scores: np.ndarray,
+    evidence: list[str],
+    top_k: int,
+) -> list[ModuleMatch]:
+    best: dict[str, ModuleMatch] = {}
+    for (module, outcome), score, ev in zip(outcomes, scores.tolist(), evidence, strict=True):
+        current = best.get(module.code)
+        if current is None or score > current.score:
+            best[module.code] = ModuleMatch(
+                module_code=module.code,
+                module_title=module.title,
+                score=round(float(score), 6),
+                outcome_id=outcome.id,
+                outcome_text=outcome.text,
+                evidence=ev,
+            )
+    return sorted(best.values(), key=lambda m: (-m.score, m.module_code))[:top_k]
+
+
+def _check_texts(texts: Sequence[str]) -> None:
+    for i, text in enumerate(texts):
+        if not text or not text.strip():
+            raise InputError("empty statement", row=i + 1, field="text")
+
+
+@dataclass(frozen=True)
+class CellScore:
+    """How well one module covers one competency: its best outcome and the matched text."""
+
+    score: float
+    outcome_id: str
+    outcome_text: str
+    evidence: str
+
+
+def _best_cells(
+    outcomes: list[tuple[ModuleOutcomes, OutcomeText]],
+    competency_ids: Sequence[str],
+    scores: np.ndarray,
+    evidence: list[list[str]],
+) -> dict[tuple[str, str], CellScore]:
+    cells: dict[tuple[str, str], CellScore] = {}
+    for row, (module, outcome) in enumerate(outcomes):
+        for col, cid in enumerate(competency_ids):
+            score = float(scores[row, col])
+            key = (module.code, cid)
+            if key not in cells or score > cells[key].score:
+                cells[key] = CellScore(
+                    round(score, 6), outcome.id, outcome.text, evidence[col][row]
+                )
+    return cells

@@ -1,0 +1,184 @@
+"""Decisions as an ESCO-style mapping table (CSV): export, and import that imports all or nothing.
+
+Columns follow the ESCO crosswalk tables: Classification 1 is the framework (the competency
+URI and label), Classification 2 the programme side (`PROGRAMME/MODULE` and the module title).
+The editorial note carries the verdict and the reason as `verdict: reason`; a row without a
+verdict prefix (a foreign crosswalk) is accepted when it has a relation, else rejected.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import cast, get_args
+
+from outcome_matcher.errors import InputError, InputErrors
+from outcome_matcher.store import DecisionCreate, DecisionPublic, Relation, Store, UserInfo, Verdict
+from outcome_matcher.store.public import DecisionImportResult
+
+TARGET_URI = "Classification 1 URI"
+TARGET_LABEL = "Classification 1 PrefLabel"
+SOURCE_ID = "Classification 2 ID"
+SOURCE_LABEL = "Classification 2 PrefLabel"
+RELATION = "Mapping relation"
+NOTE = "Editorial note"
+COLUMNS = (TARGET_URI, TARGET_LABEL, SOURCE_ID, SOURCE_LABEL, RELATION, NOTE)
+REQUIRED = (TARGET_URI, SOURCE_ID, RELATION)
+
+# How store errors on a decision's fields are named for someone fixing the table.
+FIELD_COLUMNS = {
+    "competency_id": TARGET_URI,
+    "module": SOURCE_ID,
+    "programme": SOURCE_ID,
+    "evidence_outcome": SOURCE_ID,
+    "relation": RELATION,
+}
+_VERDICTS: tuple[str, ...] = get_args(Verdict)
+_RELATIONS: tuple[str, ...] = get_args(Relation)
+
+
+def skos(relation: str | None) -> str:
+    return f"skos:{relation}Match" if relation else ""
+
+
+def note(d: DecisionPublic) -> str:
+    return f"{d.verdict}: {d.reason}" if d.reason else d.verdict
+
+
+def export_rows(
+    store: Store, programme: str, framework: str, catalogue: str | None
+) -> list[dict[str, str]]:
+    """One row per current decision of the programme's links with the framework."""
+    decisions = store.current_decisions(programme, framework, catalogue=catalogue)
+    ids = sorted({d.competency_id for d in decisions})
+    labels = {c.id: c.label for c in store.get_competencies(framework, ids)} if ids else {}
+    titles = {m.code: m.title for m in store.get_programme(programme, catalogue).modules}
+    return [
+        {
+            TARGET_URI: d.competency_id,
+            TARGET_LABEL: labels.get(d.competency_id, ""),
+            SOURCE_ID: f"{d.programme}/{d.module}",
+            SOURCE_LABEL: titles.get(d.module, ""),
+            RELATION: skos(d.relation),
+            NOTE: note(d),
+        }
+        for d in decisions
+    ]
+
+
+def export_csv(store: Store, programme: str, framework: str, catalogue: str | None = None) -> str:
+    """The mapping table of a programme's current decisions, as CSV text."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(export_rows(store, programme, framework, catalogue))
+    return buffer.getvalue()
+
+
+def _relation(value: str, row: int) -> Relation | None:
+    if not value.strip():
+        return None
+    name = value.strip().removeprefix("skos:").removesuffix("Match")
+    if name not in _RELATIONS:
+        allowed = ", ".join(skos(r) for r in _RELATIONS)
+        raise InputError(
+            f"unknown relation {value!r}; use {allowed} or leave empty", row=row, field=RELATION
+        )
+    return cast(Relation, name)
+
+
+def _verdict_and_reason(text: str, relation: Relation | None) -> tuple[Verdict, str]:
+    head, sep, rest = text.partition(":")
+    if head.strip() in _VERDICTS:
+        return cast(Verdict, head.strip()), rest.strip() if sep else ""
+    return ("accepted" if relation else "rejected"), text.strip()
+
+
+def parse_row(
+    record: dict[str, str], row: int, framework: str, catalogue: str | None, expected: int = 0
+) -> DecisionCreate:
+    """One table row as a decision; InputError naming the row and column when it is not one."""
+    source = record[SOURCE_ID].strip()
+    programme, sep, module = source.partition("/")
+    if not (sep and programme and module):
+        raise InputError(f"{source!r} is not PROGRAMME/MODULE", row=row, field=SOURCE_ID)
+    uri = record[TARGET_URI].strip()
+    if not uri:
+        raise InputError("empty competency URI", row=row, field=TARGET_URI)
+    relation = _relation(record[RELATION], row)
+    verdict, reason = _verdict_and_reason(record.get(NOTE) or "", relation)
+    if verdict != "rejected" and relation is None:
+        raise InputError(f"a {verdict} mapping needs a relation", row=row, field=RELATION)
+    return DecisionCreate(
+        programme=programme,
+        module=module,
+        catalogue=catalogue,
+        framework=framework,
+        competency_id=uri,
+        verdict=verdict,
+        relation=relation,
+        reason=reason,
+        expected_version=expected,
+    )
+
+
+def _columns(header: Sequence[str] | None, file: str) -> dict[str, str]:
+    """Canonical column -> the file's spelling (ESCO tables vary in capitalisation)."""
+    found = {h.strip().casefold(): h for h in header or ()}
+    missing = [c for c in REQUIRED if c.casefold() not in found]
+    if missing:
+        raise InputError(f"missing column(s): {', '.join(missing)}", file=file, row=1)
+    return {c: found[c.casefold()] for c in COLUMNS if c.casefold() in found}
+
+
+def parse_table(
+    text: str, framework: str, catalogue: str | None, file: str
+) -> list[tuple[int, DecisionCreate]]:
+    """(row number, decision) per row, the header being row 1; InputErrors lists every bad row."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), restkey="\0extra")
+    names = _columns(reader.fieldnames, file)
+    parsed: list[tuple[int, DecisionCreate]] = []
+    errors: list[InputError] = []
+    seen: dict[tuple[str, str], int] = {}
+    for row, raw in enumerate(reader, start=2):
+        try:
+            parsed.append((row, _parse_raw(raw, names, row, framework, catalogue, seen)))
+        except InputError as exc:
+            errors.append(exc)
+    if errors:
+        raise InputErrors(errors, file=file)
+    return parsed
+
+
+def _parse_raw(
+    raw: dict[str, str | None],
+    names: dict[str, str],
+    row: int,
+    framework: str,
+    catalogue: str | None,
+    seen: dict[tuple[str, str], int],
+) -> DecisionCreate:
+    if "\0extra" in raw or any(v is None for v in raw.values()):
+        raise InputError("wrong number of fields", row=row)
+    record = {c: (raw.get(name) or "") for c, name in names.items()}
+    d = parse_row(record, row, framework, catalogue)
+    link = (f"{d.programme}/{d.module}", d.competency_id)
+    if link in seen:
+        raise InputError(f"the same link is already on row {seen[link]}", row=row, field=TARGET_URI)
+    seen[link] = row
+    return d
+
+
+def import_csv(
+    store: Store,
+    text: str,
+    *,
+    framework: str,
+    reviewer: UserInfo,
+    catalogue: str | None = None,
+    file: str = "upload.csv",
+) -> DecisionImportResult:
+    """Import a mapping table as decisions by `reviewer`: every row, or none if any is bad."""
+    rows = parse_table(text, framework, catalogue, file)
+    return store.import_decisions(rows, reviewer, source=file, field_names=FIELD_COLUMNS)

@@ -1,0 +1,28 @@
+"""Use cases that span the store, the encoders and the indexes, shared by every front end
+(CLI, API, batch): import and index frameworks and catalogues, load the service's matcher."""
+
+from outcome_matcher.services.catalogues import add_catalogue
+from outcome_matcher.services.frameworks import (
+    add_framework,
+    index_dir,
+    reindex_framework,
+    remove_framework,
+)
+from outcome_matcher.services.matcher import (
+    calibration_for,
+    calibration_name,
+    load_matcher,
+    standard_requirements,
+)
+
+__all__ = [
+    "add_catalogue",
+    "add_framework",
+    "calibration_for",
+    "calibration_name",
+    "index_dir",
+    "load_matcher",
+    "reindex_framework",
+    "remove_framework",
+    "standard_requirements",
+]

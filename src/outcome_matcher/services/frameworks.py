@@ -1,0 +1,102 @@
+"""Frameworks as stored and indexed: import one (load, embed, store, save its index), re-index
+it after a model switch, remove it. Each index lives in <data dir>/indexes/<framework>."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+from outcome_matcher.config import Settings
+from outcome_matcher.encoders import Encoder
+from outcome_matcher.errors import ConflictError, NotFoundError
+from outcome_matcher.frameworks import load_framework
+from outcome_matcher.retrieval.index import DEFAULT_FIELDS, FrameworkIndex, ProgressCallback
+from outcome_matcher.schemas import FrameworkFormat
+from outcome_matcher.store import Store
+from outcome_matcher.store.public import FrameworkInfo
+
+log = logging.getLogger(__name__)
+
+
+def index_dir(settings: Settings, framework: str) -> Path:
+    return settings.indexes_dir / framework
+
+
+def add_framework(
+    store: Store,
+    encoder: Encoder,
+    settings: Settings,
+    *,
+    name: str,
+    path: Path,
+    format: FrameworkFormat,
+    version: str | None = None,
+    extra_labels: Path | None = None,
+    replace: bool = False,
+    fields: Sequence[str] = DEFAULT_FIELDS,
+    progress: ProgressCallback | None = None,
+) -> FrameworkInfo:
+    """Load a framework file, embed it, then store it and its index.
+
+    `extra_labels` (ESCO only) adds labels in other languages as extra index vectors;
+    `fields` says which competency texts become vectors.
+    """
+    framework = load_framework(path, format, name=name, version=version, extra_labels=extra_labels)
+    if not replace:
+        _refuse_existing(store, name)
+    index = FrameworkIndex.build(
+        framework, encoder, fields=fields, batch_size=settings.batch_size, progress=progress
+    )
+    info = store.add_framework(framework, replace=replace)
+    index.save(index_dir(settings, name))
+    store.set_index_fingerprint(name, encoder.fingerprint)
+    return store.get_framework_info(info.name)
+
+
+def reindex_framework(
+    store: Store,
+    encoder: Encoder,
+    settings: Settings,
+    name: str,
+    progress: ProgressCallback | None = None,
+) -> FrameworkInfo:
+    """Rebuild a stored framework's index, e.g. after switching model, with the same fields."""
+    framework = store.load_framework(name)
+    index = FrameworkIndex.build(
+        framework,
+        encoder,
+        fields=_indexed_fields(settings, name),
+        batch_size=settings.batch_size,
+        progress=progress,
+    )
+    index.save(index_dir(settings, name))
+    store.set_index_fingerprint(name, encoder.fingerprint)
+    return store.get_framework_info(name)
+
+
+def _indexed_fields(settings: Settings, name: str) -> tuple[str, ...]:
+    """The fields of the framework's current index, or the defaults when it has none."""
+    try:
+        return FrameworkIndex.load_meta(index_dir(settings, name)).fields
+    except NotFoundError:
+        return DEFAULT_FIELDS
+
+
+def remove_framework(store: Store, settings: Settings, name: str) -> None:
+    store.remove_framework(name)
+    directory = index_dir(settings, name)
+    if directory.exists():
+        shutil.rmtree(directory)
+
+
+def _refuse_existing(store: Store, name: str) -> None:
+    try:
+        store.get_framework_info(name)
+    except NotFoundError:
+        return
+    raise ConflictError(
+        f"framework {name!r} already exists; use --replace to import a new version",
+        framework=name,
+    )

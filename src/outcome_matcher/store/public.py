@@ -1,0 +1,210 @@
+"""Pydantic types the store returns and accepts (beyond schemas.py): infos, imports, decisions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from outcome_matcher.schemas import FrameworkFormat
+
+Role = Literal["admin", "designer", "reviewer", "auditor"]
+Verdict = Literal["accepted", "rejected", "partial"]
+Relation = Literal["exact", "close", "broad", "narrow", "related"]
+Status = Literal["active", "removed"]
+
+# Roles that may record decisions; auditors only read.
+DECIDING_ROLES: tuple[Role, ...] = ("admin", "designer", "reviewer")
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class FrameworkInfo(_Out):
+    name: str
+    version: str
+    format: FrameworkFormat
+    source: str
+    n_competencies: int
+    n_standards: int
+    index_fingerprint: str | None
+    created: datetime
+
+
+class StandardInfo(_Out):
+    key: str
+    label: str
+    n_essential: int
+    n_optional: int
+
+
+class ImportCounts(_Out):
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+
+class CatalogueImport(_Out):
+    """What one catalogue (re-)import did; `flagged_decisions` were marked for re-review."""
+
+    catalogue: str
+    programmes: ImportCounts
+    modules: ImportCounts
+    outcomes: ImportCounts
+    flagged_decisions: int = 0
+
+    def summary(self) -> str:
+        """One line for people: what changed at each level."""
+
+        def part(label: str, c: ImportCounts) -> str:
+            return f"{label} +{c.added} ~{c.updated} ={c.unchanged} -{c.removed}"
+
+        text = ", ".join(
+            (
+                part("programmes", self.programmes),
+                part("modules", self.modules),
+                part("outcomes", self.outcomes),
+            )
+        )
+        flagged = f"; {self.flagged_decisions} decision(s) flagged for re-review"
+        return f"{self.catalogue}: {text}" + (flagged if self.flagged_decisions else "")
+
+
+class CatalogueInfo(_Out):
+    name: str
+    institution: str
+    version: str
+    n_programmes: int
+    created: datetime
+    updated: datetime
+
+
+class ProgrammeInfo(_Out):
+    catalogue: str
+    code: str
+    title: str
+    level: str | None
+    lang: str | None
+    n_modules: int
+
+
+class OutcomeRef(_Out):
+    """An outcome with the module and programme it belongs to."""
+
+    outcome_id: str
+    text: str
+    lang: str | None
+    bloom_level: int | None
+    status: Status
+    module_code: str
+    module_title: str
+    programme_code: str
+    catalogue: str
+
+
+class SuggestionRunInfo(_Out):
+    id: int
+    model_fingerprint: str
+    framework: str
+    framework_version: str
+    catalogue: str | None
+    thresholds: dict[str, Any]
+    params: dict[str, Any]
+    created: datetime
+
+
+class SuggestionRecord(_Out):
+    """A stored suggestion with its context; `label` is "" if the competency left the framework."""
+
+    run_id: int
+    programme_code: str
+    module_code: str
+    outcome_id: str
+    outcome_text: str
+    competency_id: str
+    label: str
+    rank: int
+    score: float
+    confidence: float | None
+    evidence: str
+
+
+class UserInfo(_Out):
+    name: str
+    role: Role
+    active: bool = True
+
+
+class DecisionCreate(BaseModel):
+    """A reviewer's verdict on a module–competency link, as submitted."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    programme: str
+    module: str
+    catalogue: str | None = Field(default=None, description="needed when programme codes clash")
+    framework: str
+    competency_id: str
+    verdict: Verdict
+    relation: Relation | None = Field(default=None, description="required unless rejected")
+    reason: str = ""
+    evidence_outcome: str | None = Field(default=None, description="outcome key of the module")
+    expected_version: int = Field(
+        ge=0, description="the link version the reviewer saw; 0 when there was none"
+    )
+
+    @model_validator(mode="after")
+    def _relation_unless_rejected(self) -> DecisionCreate:
+        if self.verdict != "rejected" and self.relation is None:
+            raise ValueError(f"a {self.verdict} link needs a relation (exact, close, ...)")
+        return self
+
+
+class DecisionPublic(_Out):
+    id: int
+    catalogue: str
+    programme: str
+    module: str
+    framework: str
+    competency_id: str
+    verdict: Verdict
+    relation: Relation | None
+    reason: str
+    evidence_outcome: str | None
+    reviewer: str
+    created: datetime
+    version: int
+    supersedes: int | None
+    needs_review: bool
+    review_reason: str | None
+
+
+class AuditEntry(_Out):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_key: str
+    detail: dict[str, Any]
+
+
+class StandardSettings(BaseModel):
+    """A standard's review policy: with four_eyes, a link is confirmed once two reviewers agree."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    framework: str
+    standard: str
+    four_eyes: bool = False
+
+
+class DecisionImportResult(_Out):
+    """What a mapping-table import did: new decisions recorded and rows already in force."""
+
+    imported: int
+    unchanged: int
+    decisions: list[DecisionPublic]

@@ -1,0 +1,70 @@
+"""A built wheel carries its shipped artifacts: installed into a fresh venv, the default model
+builds from them and its calibration loads (no repository checkout needed)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import sysconfig
+import venv
+from pathlib import Path
+
+import pytest
+
+import outcome_matcher
+
+REPO = Path(outcome_matcher.__file__).resolve().parents[2]
+CHECK = """
+import json, sys
+from pathlib import Path
+import outcome_matcher
+from outcome_matcher.config import Settings
+from outcome_matcher.encoders import ensure_model
+from outcome_matcher.services import calibration_for
+settings = Settings(data_dir=Path(sys.argv[1]))
+model = ensure_model(settings)
+calibration = calibration_for(settings)
+print(json.dumps({"package": outcome_matcher.__file__, "model": str(model),
+                  "calibration": calibration.model_name if calibration else None}))
+"""
+
+
+@pytest.mark.real_model
+@pytest.mark.skipif(not (REPO / "pyproject.toml").is_file(), reason="needs the source tree")
+def test_the_wheel_installs_and_loads_the_default_model_and_calibration(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
+        + ["-w", str(wheels), str(REPO)],
+        check=True,
+        cwd=tmp_path,
+    )
+    (wheel,) = wheels.glob("outcome_matcher-*.whl")
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=False).create(env_dir)
+    python = env_dir / "bin" / "python"
+    # The dependencies come from this environment's site-packages (a plain path entry, so
+    # its editable-install .pth is not processed); the package itself only from the wheel.
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    Path(purelib, "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True
+    )
+    result = subprocess.run(
+        [str(python), "-c", CHECK, str(tmp_path / "data")],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["package"].startswith(str(env_dir)), found
+    assert Path(found["model"]) == tmp_path / "data" / "models" / "multilingual-e5-small-esco"
+    assert (Path(found["model"]) / "adapter_info.json").is_file()
+    assert found["calibration"] == "multilingual-e5-small-esco"
