@@ -41,7 +41,8 @@ def parse_xml(path: Path, *, limit: int = MAX_BYTES) -> ET.Element:
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else None
         raise InputError(f"not well-formed XML: {exc}", file=str(path), row=line) from exc
-    return tree.getroot()
+    root: ET.Element = tree.getroot()
+    return root
 
 
 def clean(text: str | None) -> str:
