@@ -209,6 +209,8 @@ def load_profstandard(
             problems += exc.errors
         except InputError as exc:
             problems.append(exc)
+    if len(problems) == 1:
+        raise problems[0]
     if problems:
         raise InputErrors(problems, file=str(path))
     return build_framework(

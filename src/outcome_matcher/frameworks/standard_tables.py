@@ -101,6 +101,7 @@ class _Collector:
         self.level_scale = level_scale
         self.problems: list[InputError] = []
         self.standards: dict[str, _Std] = {}
+        self.scale_missing = False
 
     def add(self, place: Place, row_no: int, values: dict[str, str]) -> None:
         missing = [n for n, (req, _) in COLUMNS.items() if req and not values.get(n)]
@@ -145,7 +146,10 @@ class _Collector:
 
     def _scale(self, place: Place, row_no: int, values: dict[str, str]) -> str | None:
         named = values.get("level_scale") or self.level_scale
+        if not named and self.scale_missing:
+            return None  # said once, on the first row
         if not named:
+            self.scale_missing = True
             self.problems.append(
                 place.error(
                     "no level scale: add a 'level_scale' column (kz_nqf, uz_nqf, ru_nqf, eqf) "
@@ -232,6 +236,8 @@ def read_standard_table(
         )
     if not collector.problems and not collector.standards:
         raise InputError("the template's table has no data rows", file=str(path))
+    if len(collector.problems) == 1:
+        raise collector.problems[0]
     if collector.problems:
         raise InputErrors(collector.problems, file=str(path))
     langs = [std.lang for std in collector.standards.values() if std.lang]
