@@ -223,3 +223,12 @@ def test_csv_with_a_bom_is_read_and_windows_1251_is_refused(tmp_path: Path) -> N
         load_framework(cp, "csv", name="x")
     assert caught.value.context == {"file": str(cp)}
     assert "iconv -f cp1251 -t utf-8" in caught.value.message
+
+
+def test_utf8_russian_with_one_bad_byte_is_not_taken_for_windows_1251(tmp_path: Path) -> None:
+    text = "id,label\n" + "".join(f"k{i},Разработка программного обеспечения {i}\n" for i in range(20))
+    path = tmp_path / "stray.csv"
+    path.write_bytes(text.encode("utf-8") + b"k99,\xff\n")
+    with pytest.raises(InputError, match="invalid UTF-8") as caught:
+        load_framework(path, "csv", name="x")
+    assert "Windows-1251" not in str(caught.value)

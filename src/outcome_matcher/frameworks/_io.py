@@ -38,10 +38,18 @@ def open_bytes(path: Path) -> IO[bytes]:
     return path.open("rb")
 
 
-def _cyrillic_share(text: str) -> float:
-    """Share of Cyrillic letters among the non-ASCII characters of `text`."""
-    high = [ch for ch in text if ord(ch) > 127]
-    return sum("\u0400" <= ch <= "\u04ff" for ch in high) / len(high) if high else 0.0
+_CYRILLIC_WORD = re.compile("[\u0400-\u04ff]{3,}")
+
+
+def _looks_russian(text: str) -> bool:
+    """True when the non-ASCII characters of `text` mostly form Cyrillic words.
+
+    Latin-1 or cp1252 bytes read as cp1251 also give Cyrillic letters, but one at a time
+    inside Latin words ("café" -> "cafй"); cp1251 Russian gives whole Cyrillic words.
+    """
+    high = sum(ord(ch) > 127 for ch in text)
+    in_words = sum(len(w) for w in _CYRILLIC_WORD.findall(text))
+    return in_words >= 8 and in_words >= 0.8 * high
 
 
 def refuse_cp1251(path: Path, sniff: int = 1 << 20) -> None:
@@ -58,7 +66,7 @@ def refuse_cp1251(path: Path, sniff: int = 1 << 20) -> None:
         return
     except UnicodeDecodeError:
         pass
-    if _cyrillic_share(raw.decode("cp1251", errors="replace")) >= 0.9:
+    if _looks_russian(raw.decode("cp1251", errors="replace")):
         raise InputError(
             "the file is encoded in Windows-1251 (Cyrillic), not UTF-8: save it again as "
             'UTF-8 (Excel: "CSV UTF-8"; LibreOffice: character set "Unicode (UTF-8)") or '
