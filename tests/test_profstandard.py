@@ -244,3 +244,12 @@ def test_cyrillic_look_alike_letters_in_codes_give_latin_ids() -> None:
 
 def framework_of(path: Path, grain: str = "function") -> Framework:
     return load_profstandard(path, name="ИТ", grain=grain)  # type: ignore[arg-type]
+
+
+def test_a_work_function_code_of_another_unit_is_refused(tmp_path: Path) -> None:
+    path = _edited(tmp_path, f"{TF_2_1}/CodeTF=A/09.4")
+    with pytest.raises(
+        InputError, match=r"work function code A/09\.4 does not belong to unit B"
+    ) as caught:
+        load_profstandard(path, name="x")
+    assert caught.value.context["field"] == f"{WHERE_2_1}/CodeTF"

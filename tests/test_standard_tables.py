@@ -226,9 +226,20 @@ def test_csv_with_a_bom_is_read_and_windows_1251_is_refused(tmp_path: Path) -> N
 
 
 def test_utf8_russian_with_one_bad_byte_is_not_taken_for_windows_1251(tmp_path: Path) -> None:
-    text = "id,label\n" + "".join(f"k{i},Разработка программного обеспечения {i}\n" for i in range(20))
+    text = "id,label\n" + "".join(
+        f"k{i},Разработка программного обеспечения {i}\n" for i in range(20)
+    )
     path = tmp_path / "stray.csv"
     path.write_bytes(text.encode("utf-8") + b"k99,\xff\n")
     with pytest.raises(InputError, match="invalid UTF-8") as caught:
         load_framework(path, "csv", name="x")
     assert "Windows-1251" not in str(caught.value)
+
+
+def test_a_function_code_of_another_unit_names_its_cell(tmp_path: Path) -> None:
+    rows = [list(r) for r in RU_ROWS]
+    rows[2][7] = "A/03.6"  # under ОТФ B
+    path = write_xlsx(tmp_path / "code.xlsx", RU_HEADERS, rows)
+    with pytest.raises(InputError, match="does not belong to unit B") as caught:
+        load_standard_table(path, name="x", level_scale="ru_nqf")
+    assert (caught.value.context["row"], caught.value.context["field"]) == (5, "function_code")

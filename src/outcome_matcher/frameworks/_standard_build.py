@@ -81,6 +81,14 @@ def function_key(unit_code: str, function_code: str) -> str:
     return function if function.startswith(unit + "/") else f"{unit}/{function}"
 
 
+def code_mismatch(unit_code: str, function_code: str) -> str | None:
+    """Why a ТФ code cannot belong to its ОТФ ("B/01.5" under "A"), or None when it can."""
+    unit, function = code_key(unit_code), code_key(function_code)
+    if "/" in function and function.split("/", 1)[0] != unit:
+        return f"work function code {function_code} does not belong to unit {unit_code}"
+    return None
+
+
 def function_id(standard_code: str, unit_code: str, function_code: str) -> str:
     """Stable competency id of a ТФ, e.g. "ps:06.001:A/01.3"; the same in every edition that
     keeps the code."""

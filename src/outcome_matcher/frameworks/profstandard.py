@@ -13,6 +13,7 @@ from outcome_matcher.frameworks._standard_build import (
     StandardRecord,
     UnitRecord,
     build_framework,
+    code_mismatch,
 )
 from outcome_matcher.frameworks._xml import clean, first, indexed, parse_xml, texts
 from outcome_matcher.levels import Level, parse_level
@@ -68,14 +69,17 @@ class _Reader:
             self.problems.append(exc)
             return None
 
-    def function(self, e: ET.Element, where: str) -> FunctionRecord | None:
+    def function(self, e: ET.Element, where: str, unit_code: str) -> FunctionRecord | None:
         code = self.required(e, ("CodeTF",), where)
+        mismatch = code_mismatch(unit_code, code) if code and unit_code else None
+        if mismatch:
+            self.problems.append(InputError(mismatch, file=self.file, field=f"{where}/CodeTF"))
         name = self.required(e, ("NameTF",), where)
         level = self.level(e, "SubQualification", where)
         typed = tuple(
             CompetencyText(kind=kind, text=t) for kind, paths in _TEXTS for t in texts(e, paths)
         )
-        if not (code and name and level):
+        if not (code and name and level) or mismatch:
             return None
         return FunctionRecord(code=code, name=name, level=level, texts=typed)
 
@@ -83,7 +87,7 @@ class _Reader:
         code = self.required(e, ("CodeOTF",), where)
         name = self.required(e, ("NameOTF",), where)
         level = self.level(e, "LevelOfQualification", where)
-        functions = [self.function(f, w) for f, w in indexed(e, _PWF, where)]
+        functions = [self.function(f, w, code) for f, w in indexed(e, _PWF, where)]
         if not functions:
             self.problems.append(
                 InputError("no work functions", file=self.file, field=f"{where}/{_PWF}")

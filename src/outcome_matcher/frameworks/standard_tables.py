@@ -21,6 +21,7 @@ from outcome_matcher.frameworks._standard_build import (
     StandardRecord,
     UnitRecord,
     build_framework,
+    code_mismatch,
 )
 from outcome_matcher.frameworks._table_sources import Sheet, docx_sheets, xlsx_sheets
 from outcome_matcher.frameworks._table_template import (
@@ -113,6 +114,10 @@ class _Collector:
         unit_level = self._level(place, row_no, values, "unit_level", scale_id)
         function_level = self._level(place, row_no, values, "function_level", scale_id)
         if unit_level is None or function_level is None:
+            return
+        mismatch = code_mismatch(values["unit_code"], values["function_code"])
+        if mismatch:
+            self.problems.append(place.error(mismatch, row_no, header="function_code"))
             return
         texts = tuple(
             CompetencyText(kind=kind, text=text)
