@@ -11,6 +11,8 @@ Usage: python scripts/make_example_standards.py [--data PATH.yaml]  (default: th
 from __future__ import annotations
 
 import argparse
+import re
+import zipfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -126,10 +128,10 @@ def write_docx(data: dict[str, Any], path: Path) -> None:
     document.add_heading(data["title"], level=1)
     document.add_paragraph(TITLE)
     layout = document.add_table(rows=2, cols=2)
-    for (a, b), cells in zip(
+    for (key_text, value_text), layout_row in zip(
         (("Әзірлеуші", "outcome-matcher"), ("Мәртебесі", "мысал")), layout.rows, strict=True
     ):
-        cells.cells[0].text, cells.cells[1].text = a, b
+        layout_row.cells[0].text, layout_row.cells[1].text = key_text, value_text
     table = document.add_table(rows=1 + len(rows), cols=len(keys))
     table.style = "Table Grid"
     for j, key in enumerate(keys):
@@ -149,6 +151,25 @@ def write_docx(data: dict[str, Any], path: Path) -> None:
     document.save(str(path))
 
 
+def fix_zip_times(path: Path) -> None:
+    """Rewrite the package with fixed times (member times; openpyxl stamps "modified" with
+    the time of saving): the same data gives the same bytes."""
+    with zipfile.ZipFile(path) as package:
+        members = [(m.filename, package.read(m)) for m in package.infolist()]
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    members = [
+        (name, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, data))
+        if name == "docProps/core.xml"
+        else (name, data)
+        for name, data in members
+    ]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            package.writestr(info, data)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT)
@@ -157,6 +178,7 @@ def main() -> None:
     for suffix, write in ((".xlsx", write_xlsx), (".docx", write_docx)):
         out = args.data.with_suffix(suffix)
         write(data, out)
+        fix_zip_times(out)
         print(f"wrote {out} ({out.stat().st_size:,} bytes)")
 
 

@@ -201,7 +201,7 @@ def _standards(
             Standard(
                 id=unit_id(record.code, u.code),
                 label=f"{record.name}: {u.name}",
-                description=f"{record.code} {u.code}",
+                description=record.description,
                 requirements=tuple(u_reqs),
                 units=tuple(u_units),
                 level=u.level.text,

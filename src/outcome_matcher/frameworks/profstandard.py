@@ -107,7 +107,7 @@ class _Reader:
             ),
             isco_codes=texts(e, ("OtherCharacteristicPlus/ListOKZ/UnitOKZ/CodeOKZ",)),
             isco_edition=isco_edition,
-            other=texts(e, ("OtherCharacteristics/OtherCharacteristics",)),
+            other=texts(e, _TEXTS[-1][1]),
         )
 
     def standard(self, e: ET.Element, where: str) -> StandardRecord | None:
