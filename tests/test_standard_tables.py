@@ -140,7 +140,7 @@ def test_a_renamed_column_is_named_with_the_fix(tmp_path: Path) -> None:
         "sheet": "Стандарт",
     }
     assert "Стандарт, column K" in typo.message
-    assert "rename it to 'трудовые действия' (labour_actions)" in typo.message
+    assert "rename it to 'Трудовые действия' (labour_actions)" in typo.message
     assert (
         missing.context["row"] == 2
         and "missing required column 'function_title'" in missing.message
@@ -157,10 +157,12 @@ def test_empty_cells_and_bad_levels_name_row_and_column(tmp_path: Path) -> None:
     with pytest.raises(InputErrors) as caught:
         load_standard_table(path, name="x", level_scale="ru_nqf")
     found = {(e.context["row"], e.context["field"]): e.message for e in _errors(caught)}
-    assert set(found) == {(4, "function_title"), (5, "unit_level"), (5, "function_level")}
-    assert "empty required cell" in found[(4, "function_title")]
-    assert "outside the ru_nqf scale (1-9)" in found[(5, "unit_level")]
-    assert "unreadable level 'шесть'" in found[(5, "function_level")]
+    title, unit_level, level = "Трудовая функция", "Уровень квалификации", RU_HEADERS[9]
+    assert set(found) == {(4, title), (5, unit_level), (5, level)}
+    assert found[(4, title)].endswith("Стандарт, column I: empty required cell (function_title)")
+    assert "Стандарт, column E: level 10 is outside the ru_nqf" in found[(5, unit_level)]
+    assert "unreadable level 'шесть' (function_level)" in found[(5, level)]
+    assert all(e.context["file"] == str(path) for e in _errors(caught))
 
 
 def test_a_table_needs_a_level_scale(tmp_path: Path) -> None:
@@ -242,4 +244,5 @@ def test_a_function_code_of_another_unit_names_its_cell(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "code.xlsx", RU_HEADERS, rows)
     with pytest.raises(InputError, match="does not belong to unit B") as caught:
         load_standard_table(path, name="x", level_scale="ru_nqf")
-    assert (caught.value.context["row"], caught.value.context["field"]) == (5, "function_code")
+    assert (caught.value.context["row"], caught.value.context["field"]) == (5, "Код ТФ")
+    assert "column H" in caught.value.message

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -64,6 +64,8 @@ class Place:
     file: str
     sheet: str
     letters: bool  # XLSX columns are letters, DOCX table columns numbers
+    # canonical column -> (index, header as written), once the header row is read
+    columns: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def column(self, index: int) -> str:
         if not self.letters:
@@ -81,6 +83,13 @@ class Place:
         return InputError(
             f"{where}: {message}", file=self.file, row=row, field=header or None, sheet=self.sheet
         )
+
+    def cell(self, message: str, row: int, name: str) -> InputError:
+        """An error in column `name` of `row`, named by its letter and header as written."""
+        if name in self.columns:
+            index, header = self.columns[name]
+            return self.error(f"{message} ({name})", row, index, header)
+        return self.error(f"{message} ({name})", row, header=name)
 
 
 def known_headers(cells: list[str]) -> int:
@@ -110,16 +119,11 @@ def map_header(cells: list[str], row: int, place: Place) -> dict[str, int]:
     for index, cell in unknown:
         hint = _suggestion(cell, missing)
         if hint is not None:
-            problems.append(
-                place.error(
-                    f"column {cell!r} is not in the template; rename it to {hint!r}"
-                    f" ({_BY_HEADER[header_key(hint)]})",
-                    row,
-                    index,
-                    cell,
-                )
-            )
-            missing.discard(_BY_HEADER[header_key(hint)])
+            name = _BY_HEADER[header_key(hint)]
+            fix = hint[:1].upper() + hint[1:]
+            message = f"column {cell!r} is not in the template; rename it to {fix!r} ({name})"
+            problems.append(place.error(message, row, index, cell))
+            missing.discard(name)
     for name in sorted(n for n in missing if COLUMNS[n][0]):
         accepted = ", ".join(repr(h) for h in COLUMNS[name][1][:4])
         problems.append(

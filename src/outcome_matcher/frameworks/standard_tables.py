@@ -64,15 +64,10 @@ def _header_row(sheet: Sheet) -> int | None:
     return None
 
 
-def _filled_rows(sheet: Sheet, place: Place) -> Iterator[Row]:
+def _filled_rows(rows: list[tuple[int, list[str]]], columns: dict[str, int]) -> Iterator[Row]:
     """Data rows as column -> text, standard and unit blanks filled from the row above."""
-    start = _header_row(sheet)
-    if start is None:
-        return
-    header_no, header_cells = sheet.rows[start]
-    columns = map_header(header_cells, header_no, place)
     previous: dict[str, str] = {}
-    for row_no, cells in sheet.rows[start + 1 :]:
+    for row_no, cells in rows:
         values = {n: cells[i].strip() if i < len(cells) else "" for n, i in columns.items()}
         if not any(values.values()):
             continue
@@ -107,7 +102,7 @@ class _Collector:
     def add(self, place: Place, row_no: int, values: dict[str, str]) -> None:
         missing = [n for n, (req, _) in COLUMNS.items() if req and not values.get(n)]
         for name in missing:
-            self.problems.append(place.error(f"empty required cell ({name})", row_no, header=name))
+            self.problems.append(place.cell("empty required cell", row_no, name))
         scale_id = self._scale(place, row_no, values)
         if scale_id is None or missing:
             return
@@ -117,7 +112,7 @@ class _Collector:
             return
         mismatch = code_mismatch(values["unit_code"], values["function_code"])
         if mismatch:
-            self.problems.append(place.error(mismatch, row_no, header="function_code"))
+            self.problems.append(place.cell(mismatch, row_no, "function_code"))
             return
         texts = tuple(
             CompetencyText(kind=kind, text=text)
@@ -145,7 +140,7 @@ class _Collector:
             std.units[values["unit_code"]] = replace(_unit(values, level), functions=(f,))
         elif unit.level != level or unit.name != values["unit_title"]:
             message = f"unit {values['unit_code']}: title or level differs from its first row"
-            self.problems.append(place.error(message, row_no, header="unit_title"))
+            self.problems.append(place.cell(message, row_no, "unit_title"))
         else:
             std.units[values["unit_code"]] = replace(unit, functions=(*unit.functions, f))
 
@@ -156,18 +151,18 @@ class _Collector:
         if not named:
             self.scale_missing = True
             self.problems.append(
-                place.error(
+                place.cell(
                     "no level scale: add a 'level_scale' column (kz_nqf, uz_nqf, ru_nqf, eqf) "
                     "or pass level_scale",
                     row_no,
-                    header="level_scale",
+                    "level_scale",
                 )
             )
             return None
         try:
             return scale(named, file=self.file, where="level_scale").id
         except InputError as exc:
-            self.problems.append(place.error(exc.message, row_no, header="level_scale"))
+            self.problems.append(place.cell(exc.message, row_no, "level_scale"))
             return None
 
     def _level(
@@ -176,7 +171,7 @@ class _Collector:
         try:
             return parse_level(values[column], scale_id)
         except InputError as exc:
-            self.problems.append(place.error(exc.message, row_no, header=column))
+            self.problems.append(place.cell(exc.message, row_no, column))
             return None
 
     def records(self) -> list[StandardRecord]:
@@ -212,6 +207,23 @@ def _sheets(path: Path) -> tuple[list[Sheet], bool]:
     )
 
 
+def _read_sheet(sheet: Sheet, place: Place, collector: _Collector) -> bool:
+    """Add a sheet's rows to `collector`; False when the sheet has no template header row."""
+    start = _header_row(sheet)
+    if start is None:
+        return False
+    header_no, cells = sheet.rows[start]
+    try:
+        columns = map_header(cells, header_no, place)
+    except InputErrors as exc:
+        collector.problems += exc.errors
+        return True
+    place = replace(place, columns={n: (i, cells[i]) for n, i in columns.items()})
+    for row_no, values in _filled_rows(sheet.rows[start + 1 :], columns):
+        collector.add(place, row_no, values)
+    return True
+
+
 def read_standard_table(
     path: Path, *, level_scale: str | None = None
 ) -> tuple[list[StandardRecord], str]:
@@ -219,18 +231,9 @@ def read_standard_table(
     path = Path(path)
     sheets, letters = _sheets(path)
     collector = _Collector(str(path), level_scale)
-    used = 0
-    for sheet in sheets:
-        place = Place(str(path), sheet.name, letters)
-        try:
-            rows = list(_filled_rows(sheet, place))
-        except InputErrors as exc:
-            collector.problems += exc.errors
-            used += 1
-            continue
-        used += _header_row(sheet) is not None
-        for row_no, values in rows:
-            collector.add(place, row_no, values)
+    used = sum(
+        _read_sheet(sheet, Place(str(path), sheet.name, letters), collector) for sheet in sheets
+    )
     if not used:
         what = "sheet" if letters else "table"
         raise InputError(
