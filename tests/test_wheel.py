@@ -53,9 +53,7 @@ def test_the_wheel_installs_and_loads_the_default_model_and_calibration(tmp_path
         text=True,
     ).stdout.strip()
     Path(purelib, "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True
-    )
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True)
     result = subprocess.run(
         [str(python), "-c", CHECK, str(tmp_path / "data")],
         check=True,

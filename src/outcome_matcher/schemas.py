@@ -10,11 +10,21 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 CompetencyType = Literal["knowledge", "skill", "competence"]
-FrameworkFormat = Literal["esco", "onet", "csv", "jsonl"]
+FrameworkFormat = Literal["esco", "onet", "csv", "jsonl", "profstandard", "table"]
+# What a competency text is, in a professional standard: трудовое действие, необходимое умение,
+# необходимое знание, другие характеристики.
+CompetencyTextKind = Literal["labour_action", "skill", "knowledge", "other"]
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CompetencyText(_Frozen):
+    """One typed text of a competency, e.g. a labour action of a work function (ТФ)."""
+
+    kind: CompetencyTextKind
+    text: str
 
 
 class Competency(_Frozen):
@@ -33,6 +43,10 @@ class Competency(_Frozen):
     broader: tuple[str, ...] = ()
     # Labels in other languages, e.g. {"fr": ("gérer du personnel",)}, used as extra index vectors.
     labels_by_lang: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # The scale `level` is on, e.g. "ru_nqf" (see outcome_matcher.levels).
+    level_scale: str | None = None
+    # Typed texts beyond the label (labour actions, skills, knowledge), each a possible match.
+    texts: tuple[CompetencyText, ...] = ()
 
 
 class Requirement(_Frozen):
@@ -43,6 +57,25 @@ class Requirement(_Frozen):
     unit: str | None = None
 
 
+class Unit(_Frozen):
+    """A group of a standard's requirements: a generalised work function (ОТФ) with its level,
+    job titles, entry requirements and occupation codes; or, at the finer grain, a work
+    function (ТФ) whose `parent` is its ОТФ."""
+
+    id: str
+    label: str
+    level: str | None = None
+    level_scale: str | None = None
+    parent: str | None = None
+    job_titles: tuple[str, ...] = ()
+    education: tuple[str, ...] = ()
+    experience: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = Field(default=(), description="special conditions for work")
+    isco_codes: tuple[str, ...] = ()
+    isco_edition: str | None = Field(default=None, description='e.g. "ISCO-08", "ISCO-88"')
+    description: str = ""
+
+
 class Standard(_Frozen):
     """What a programme is audited against: required competencies of one framework."""
 
@@ -50,6 +83,9 @@ class Standard(_Frozen):
     label: str
     description: str = ""
     requirements: tuple[Requirement, ...] = ()
+    units: tuple[Unit, ...] = ()
+    level: str | None = None
+    level_scale: str | None = None
 
 
 class Framework(_Frozen):

@@ -12,6 +12,7 @@ from outcome_matcher import services
 from outcome_matcher.cli._util import app, errors, opened_store, out, progress_bar
 from outcome_matcher.config import Settings
 from outcome_matcher.encoders import load_encoder
+from outcome_matcher.frameworks import Grain
 from outcome_matcher.retrieval.index import DEFAULT_FIELDS, parse_fields
 from outcome_matcher.schemas import FrameworkFormat
 
@@ -37,6 +38,17 @@ def frameworks_add_cli(
             "description, other_lang_label"
         ),
     ] = ",".join(DEFAULT_FIELDS),
+    grain: Annotated[
+        Grain | None,
+        typer.Option(
+            help="profstandard/table: a competency per work function (default) or per item "
+            "(skill, knowledge, labour action)"
+        ),
+    ] = None,
+    level_scale: Annotated[
+        str | None,
+        typer.Option(help="table: the scale of its levels when it has no such column (kz_nqf ...)"),
+    ] = None,
 ) -> None:
     """Import a framework, store it and build its index."""
     settings = Settings()
@@ -53,6 +65,8 @@ def frameworks_add_cli(
             replace=replace,
             fields=parse_fields(fields),
             progress=progress,
+            grain=grain,
+            level_scale=level_scale,
         )
     out.print(
         f"{info.name} {info.version}: {info.n_competencies} competencies, "

@@ -1,7 +1,8 @@
-"""Shared reading helpers for framework loaders: gzip detection, CSV rows, file-name lookup."""
+"""Shared reading helpers for framework loaders: gzip and encoding checks, CSV rows, file names."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -37,6 +38,43 @@ def open_bytes(path: Path) -> IO[bytes]:
     return path.open("rb")
 
 
+_CYRILLIC_WORD = re.compile("[\u0400-\u04ff]{3,}")
+
+
+def _looks_russian(text: str) -> bool:
+    """True when the non-ASCII characters of `text` mostly form Cyrillic words.
+
+    Latin-1 or cp1252 bytes read as cp1251 also give Cyrillic letters, but one at a time
+    inside Latin words ("café" -> "cafй"); cp1251 Russian gives whole Cyrillic words.
+    """
+    high = sum(ord(ch) > 127 for ch in text)
+    in_words = sum(len(w) for w in _CYRILLIC_WORD.findall(text))
+    return in_words >= 8 and in_words >= 0.8 * high
+
+
+def refuse_cp1251(path: Path, sniff: int = 1 << 20) -> None:
+    """InputError when the file is clearly Windows-1251 (Cyrillic) rather than UTF-8.
+
+    Refused, not read: Excel's "CSV" saves in the system code page, and a guessed 8-bit
+    code page (cp1251, KOI8-R, cp866 ...) read wrongly would store mojibake unnoticed.
+    """
+    with open_bytes(path) as handle:
+        raw = handle.read(sniff)
+    try:
+        # Incremental: a multi-byte character cut at the sniff boundary is not an error.
+        codecs.getincrementaldecoder("utf-8")().decode(raw, final=False)
+        return
+    except UnicodeDecodeError:
+        pass
+    if _looks_russian(raw.decode("cp1251", errors="replace")):
+        raise InputError(
+            "the file is encoded in Windows-1251 (Cyrillic), not UTF-8: save it again as "
+            'UTF-8 (Excel: "CSV UTF-8"; LibreOffice: character set "Unicode (UTF-8)") or '
+            "convert it with `iconv -f cp1251 -t utf-8`",
+            file=str(path),
+        )
+
+
 def open_text(path: Path, *, errors: str = "strict") -> IO[str]:
     """Open a plain or gzip-compressed UTF-8 text file (a leading BOM is dropped)."""
     # newline="" lets the csv module see newlines inside quoted cells.
@@ -66,6 +104,7 @@ def read_rows(
                     row = _fix_width(names, values)
                 yield row_no, row
         except UnicodeDecodeError as exc:
+            refuse_cp1251(path, sniff=64 << 20)
             bad_row = _first_bad_row(path, delimiter)
             raise InputError("invalid UTF-8", file=str(path), row=bad_row) from exc
         except csv.Error as exc:
@@ -90,7 +129,8 @@ def _fix_width(names: list[str], values: list[str]) -> dict[str, str]:
 
 
 def header(path: Path, *, delimiter: str = ",") -> list[str]:
-    """The header of a CSV/TSV file, or [] for an empty file."""
+    """The header of a CSV/TSV file, or [] for an empty file; refuses Windows-1251 files."""
+    refuse_cp1251(path)
     # Lenient: the first decoded block reaches past the header; read_rows reports bad bytes.
     with open_text(path, errors="surrogateescape") as handle:
         return next(csv.reader(handle, delimiter=delimiter), [])

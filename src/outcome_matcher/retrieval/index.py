@@ -46,8 +46,12 @@ def parse_fields(value: str) -> tuple[str, ...]:
 
 
 ProgressCallback = Callable[[int, int], None]
+# A national standard's typed texts (a work function's labour actions, required skills and
+# necessary knowledge): always indexed, so an outcome matches any of them and the evidence
+# says which one.
+TEXT_KINDS = ("labour_action", "skill", "knowledge", "other")
 # Row kinds in the framework's own language, which the lexical signal reads.
-LEXICAL_KINDS = ("label", "alt_label", "hidden_label")
+LEXICAL_KINDS = ("label", "alt_label", "hidden_label", *TEXT_KINDS)
 
 
 @dataclass(frozen=True)
@@ -87,9 +91,10 @@ def competency_texts(c: Competency, fields: Sequence[str]) -> Iterator[tuple[str
     candidates += [("hidden_label", t) for t in c.hidden_labels]
     candidates += [("description", c.description)]
     candidates += [("other_lang_label", t) for ts in c.labels_by_lang.values() for t in ts]
+    candidates += [(t.kind, t.text) for t in c.texts]
     for kind, text in candidates:
         key = text.strip().casefold()
-        if kind in fields and key and key not in seen:
+        if (kind in fields or kind in TEXT_KINDS) and key and key not in seen:
             seen.add(key)
             yield kind, text.strip()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from outcome_matcher.config import Settings
 from outcome_matcher.encoders import Encoder
 from outcome_matcher.errors import ConflictError, NotFoundError
-from outcome_matcher.frameworks import load_framework
+from outcome_matcher.frameworks import Grain, load_framework
 from outcome_matcher.retrieval.index import DEFAULT_FIELDS, FrameworkIndex, ProgressCallback
 from outcome_matcher.schemas import FrameworkFormat
 from outcome_matcher.store import Store
@@ -37,13 +37,24 @@ def add_framework(
     replace: bool = False,
     fields: Sequence[str] = DEFAULT_FIELDS,
     progress: ProgressCallback | None = None,
+    grain: Grain | None = None,
+    level_scale: str | None = None,
 ) -> FrameworkInfo:
     """Load a framework file, embed it, then store it and its index.
 
     `extra_labels` (ESCO only) adds labels in other languages as extra index vectors;
-    `fields` says which competency texts become vectors.
+    `fields` says which competency texts become vectors. `grain` and `level_scale` are those
+    of national standards (frameworks.load_framework).
     """
-    framework = load_framework(path, format, name=name, version=version, extra_labels=extra_labels)
+    framework = load_framework(
+        path,
+        format,
+        name=name,
+        version=version,
+        extra_labels=extra_labels,
+        grain=grain,
+        level_scale=level_scale,
+    )
     if not replace:
         _refuse_existing(store, name)
     index = FrameworkIndex.build(

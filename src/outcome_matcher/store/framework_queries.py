@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from outcome_matcher.errors import NotFoundError
 from outcome_matcher.schemas import Competency, Framework, FrameworkFormat, Requirement, Standard
 from outcome_matcher.store.base import StoreBase, chunks, missing_message
-from outcome_matcher.store.framework_rows import competency_from_row
+from outcome_matcher.store.framework_extras import competencies_from_rows, standard_extras
 from outcome_matcher.store.frameworks import framework_row
 from outcome_matcher.store.public import StandardInfo
 from outcome_matcher.store.tables import CompetencyRow, RequirementRow, StandardRow
@@ -39,12 +39,14 @@ def _standards(session: Session, framework_id: int, key: str | None = None) -> l
     by_standard: dict[int, list[Requirement]] = {row.id: [] for row in rows}
     for std_id, uri, essential, unit in session.execute(reqs):
         by_standard[std_id].append(Requirement(competency_id=uri, essential=essential, unit=unit))
+    extras = standard_extras(session, [r.id for r in rows])
     return [
         Standard(
             id=r.key,
             label=r.label,
             description=r.description,
             requirements=tuple(by_standard[r.id]),
+            **extras[r.id],
         )
         for r in rows
     ]
@@ -59,12 +61,12 @@ class FrameworkQueries(StoreBase):
             fid = framework_row(s, name).id
             base = select(CompetencyRow).where(CompetencyRow.framework_id == fid)
             if ids is None:
-                rows = s.scalars(base.order_by(CompetencyRow.position))
-                return [competency_from_row(r) for r in rows]
+                rows = s.scalars(base.order_by(CompetencyRow.position)).all()
+                return competencies_from_rows(s, rows)
             found: dict[str, Competency] = {}
             for part in chunks(list(dict.fromkeys(ids))):
-                for r in s.scalars(base.where(CompetencyRow.uri.in_(part))):
-                    found[r.uri] = competency_from_row(r)
+                part_rows = s.scalars(base.where(CompetencyRow.uri.in_(part))).all()
+                found.update((c.id, c) for c in competencies_from_rows(s, part_rows))
             missing = [i for i in dict.fromkeys(ids) if i not in found]
             if missing:
                 raise NotFoundError(
@@ -82,13 +84,13 @@ class FrameworkQueries(StoreBase):
                 select(CompetencyRow)
                 .where(CompetencyRow.framework_id == row.id)
                 .order_by(CompetencyRow.position)
-            )
+            ).all()
             return Framework(
                 name=row.name,
                 version=row.version,
                 format=cast(FrameworkFormat, row.format),
                 source=row.source,
-                competencies=tuple(competency_from_row(c) for c in comps),
+                competencies=tuple(competencies_from_rows(s, comps)),
                 standards=tuple(_standards(s, row.id)),
             )
 

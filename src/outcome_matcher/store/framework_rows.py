@@ -8,6 +8,7 @@ from typing import Any, cast
 from outcome_matcher.errors import InputError, InputErrors
 from outcome_matcher.schemas import Competency, CompetencyType, Framework, Requirement, Standard
 from outcome_matcher.store.tables import CompetencyRow
+from outcome_matcher.store.unit_checks import validate_extras
 
 
 def validate_framework(fw: Framework) -> None:
@@ -37,6 +38,7 @@ def validate_framework(fw: Framework) -> None:
                     field="requirements",
                 )
             )
+    problems += validate_extras(fw)
     if problems:
         raise InputErrors(problems, file=fw.source or None)
 

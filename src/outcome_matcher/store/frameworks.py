@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -11,6 +11,12 @@ from outcome_matcher.errors import ConflictError, NotFoundError
 from outcome_matcher.schemas import Framework, FrameworkFormat
 from outcome_matcher.store.base import StoreBase, audit, bulk_insert
 from outcome_matcher.store.flags import current_rows, flag_decisions
+from outcome_matcher.store.framework_extras import (
+    changed_extras,
+    insert_competency_extras,
+    insert_standard_extras,
+    old_extras,
+)
 from outcome_matcher.store.framework_rows import (
     changed_competencies,
     competency_values,
@@ -66,6 +72,7 @@ def _insert_contents(session: Session, framework_id: int, fw: Framework) -> None
     # Core-level bulk inserts: no per-object ORM bookkeeping for 140,000 rows.
     comp_rows = [competency_values(framework_id, i, c) for i, c in enumerate(fw.competencies)]
     bulk_insert(session, table_of(CompetencyRow), comp_rows)
+    insert_competency_extras(session, framework_id, fw)
     if not fw.standards:
         return
     std_rows = [standard_values(framework_id, i, s) for i, s in enumerate(fw.standards)]
@@ -78,6 +85,7 @@ def _insert_contents(session: Session, framework_id: int, fw: Framework) -> None
         for i, r in enumerate(std.requirements)
     ]
     bulk_insert(session, table_of(RequirementRow), req_rows)
+    insert_standard_extras(session, ids, fw.standards)
 
 
 class FrameworksRepo(StoreBase):
@@ -91,6 +99,7 @@ class FrameworksRepo(StoreBase):
         with self._write() as s:
             old = s.scalar(select(FrameworkRow).where(FrameworkRow.name == fw.name))
             old_texts: dict[str, tuple[str, str]] = {}
+            old_more: dict[str, tuple[Any, ...]] = {}
             if old is not None:
                 if not replace:
                     raise ConflictError(
@@ -106,6 +115,7 @@ class FrameworksRepo(StoreBase):
                         texts.where(CompetencyRow.framework_id == old.id)
                     )
                 }
+                old_more = old_extras(s, old.id)
                 # The database cascades to competencies, standards and requirements.
                 s.execute(delete(FrameworkRow).where(FrameworkRow.id == old.id))
             row = FrameworkRow(
@@ -119,7 +129,7 @@ class FrameworksRepo(StoreBase):
             s.add(row)
             s.flush()
             _insert_contents(s, row.id, fw)
-            flagged = self._flag_changed(s, fw, old_texts) if old is not None else 0
+            flagged = self._flag_changed(s, fw, old_texts, old_more) if old is not None else 0
             detail = {
                 "version": fw.version,
                 "competencies": len(fw.competencies),
@@ -131,8 +141,15 @@ class FrameworksRepo(StoreBase):
             return _infos(s, fw.name)[0]
 
     @staticmethod
-    def _flag_changed(s: Session, fw: Framework, old_texts: dict[str, tuple[str, str]]) -> int:
-        reasons = changed_competencies(old_texts, fw.competencies, fw.version)
+    def _flag_changed(
+        s: Session,
+        fw: Framework,
+        old_texts: dict[str, tuple[str, str]],
+        old_more: dict[str, tuple[Any, ...]],
+    ) -> int:
+        # A reworded label or description says more than a changed level or text list.
+        reasons = changed_extras(old_more, fw.competencies, fw.version)
+        reasons.update(changed_competencies(old_texts, fw.competencies, fw.version))
         if not reasons:
             return 0
         current = current_rows(s, DecisionRow.framework == fw.name)
