@@ -11,6 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 CompetencyType = Literal["knowledge", "skill", "competence"]
 FrameworkFormat = Literal["esco", "onet", "csv", "jsonl"]
+# What an outcome states in the знать / уметь / владеть form: knowledge (знать), a skill
+# (уметь) or mastery (владеть); None where the catalogue does not say.
+OutcomeKind = Literal["knowledge", "skill", "mastery"]
 
 
 class _Frozen(BaseModel):
@@ -71,6 +74,7 @@ class Outcome(_Frozen):
     lang: str | None = None
     bloom_level: int | None = Field(default=None, ge=1, le=6)
     position: int = 0
+    kind: OutcomeKind | None = None
 
 
 class Module(_Frozen):
@@ -79,6 +83,8 @@ class Module(_Frozen):
     credits: float | None = None
     level: str | None = None
     lang: str | None = None
+    # The module's aim (a work programme's цель); not yet kept by the store.
+    description: str | None = None
     outcomes: tuple[Outcome, ...] = ()
 
 

@@ -48,16 +48,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from outcome_matcher.catalogues._build import CatalogueBuilder, ModuleRecord, Segmenter
-from outcome_matcher.catalogues._csv import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, read_csv
-from outcome_matcher.catalogues._nested import read_nested
-from outcome_matcher.catalogues._read import nested_data, read_text
-from outcome_matcher.errors import InputError, InputErrors
+from outcome_matcher.catalogues._build import CatalogueBuilder, Segmenter
+from outcome_matcher.catalogues._csv import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from outcome_matcher.catalogues._sources import FORMATS, SUFFIXES, CatalogueFormat, read_path
+from outcome_matcher.errors import InputErrors
 from outcome_matcher.schemas import Catalogue
 
-__all__ = ["OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "SUFFIXES", "load_catalogue"]
+__all__ = [
+    "FORMATS",
+    "OPTIONAL_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "SUFFIXES",
+    "CatalogueFormat",
+    "load_catalogue",
+]
 
-SUFFIXES = (".csv", ".json", ".yaml", ".yml")
 DEFAULT_MAX_TEXT_CHARS = 2000  # Settings().max_text_chars
 
 
@@ -67,22 +72,17 @@ def load_catalogue(
     name: str | None = None,
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
     segmenter: Segmenter | None = None,
+    format: str | None = None,
 ) -> Catalogue:
-    """Load a catalogue file; raise InputError (one problem) or InputErrors (several).
+    """Load a catalogue file or folder; raise InputError (one problem) or InputErrors (several).
 
     `name` overrides the catalogue name given in the file (default: the file's stem).
     `segmenter` replaces segment_outcomes(block, lang), e.g. with a blank spaCy pipeline.
+    `format` (one of FORMATS) overrides the detection by suffix and content.
     """
     path = Path(path)
     file = str(path)
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise InputError(
-            f"unknown file type {suffix or '(none)'!r}; expected one of {', '.join(SUFFIXES)}",
-            file=file,
-        )
-    text = read_text(path)
-    records, meta, errors = _parse(text, path)
+    records, meta, errors = read_path(path, format)
     builder = CatalogueBuilder(file, max_text_chars, segmenter)
     # Rows that parsed are still checked, so one run reports every problem in the file.
     for record in records:
@@ -100,9 +100,3 @@ def load_catalogue(
         version=meta.get("version", ""),
         programmes=builder.programmes(),
     )
-
-
-def _parse(text: str, path: Path) -> tuple[list[ModuleRecord], dict[str, str], list[InputError]]:
-    if path.suffix.lower() == ".csv":
-        return read_csv(text, str(path))
-    return read_nested(nested_data(text, path), str(path))

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from outcome_matcher.errors import ConflictError, InputError, NotFoundError
-from outcome_matcher.schemas import Catalogue, Module, Outcome, Programme
+from outcome_matcher.schemas import Catalogue, Module, Outcome, OutcomeKind, Programme
 from outcome_matcher.store.base import StoreBase, audit, chunks, missing_message
 from outcome_matcher.store.catalogue_sync import Key, sync_catalogue, validate_catalogue
 from outcome_matcher.store.flags import current_rows, flag_decisions
@@ -200,6 +200,7 @@ class CataloguesRepo(StoreBase):
                         lang=o.lang,
                         bloom_level=o.bloom_level,
                         position=o.position,
+                        kind=cast(OutcomeKind | None, o.kind),
                     )
                 )
             return Programme(
