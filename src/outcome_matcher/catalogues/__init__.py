@@ -1,4 +1,4 @@
-"""Catalogue loaders: CSV, JSON or YAML files to programmes, modules and outcomes.
+"""Catalogue loaders: CSV, JSON, YAML, work programmes (YAML, DOCX) to programmes and outcomes.
 
 Flat CSV (UTF-8; "," or ";" or tab, taken from the header line). One row per module, whose
 `outcomes` cell is a block of outcome text, or one row per outcome; rows with the same
@@ -33,14 +33,53 @@ Nested JSON or YAML:
             outcomes:    # a list of statements, or one text block
               - ...
 
+A module given as a string in `modules` is a relative path (inside the catalogue's folder)
+to a work-programme file below, read as a module of that programme.
+
+Work programmes (РПД) in the post-Soviet form, one course = one module; each outcome keeps
+its kind: knowledge (знать), skill (уметь) or mastery (владеть).
+
+    rpd-yaml  a YAML (or JSON) mapping with outcome keys: знать / уметь / владеть (also
+              знания / умения / навыки), Kazakh білу / істей білу / меңгеру (білуі /
+              істей алуы / меңгеруі), Uzbek bilishi / bajara olishi / ko'nikmaga ega
+              bo'lishi (bilish / qila olish, and Cyrillic билиши / бажара олиши / ...): a
+              list of statements or one text block each. Title from названия (a list of
+              word lists, as the NEFU generator writes; several titles are joined with
+              " / "), название, атауы or nomi; aim (Module.description) from цель, цели,
+              мақсаты or maqsadi; credits from зачетные единицы, ЗЕТ, кредиты, кредит or
+              kredit; code from код or kod (default: the file name); other keys are ignored.
+    rpd-docx  a DOCX whose outcomes sit under the same headings: paragraphs "Знать:" (alone
+              or with the items after the colon, also after a lead-in such as "Студент
+              должен знать:"), "Знания" / "Умения" / "Навыки", or in a table (a header row
+              of such headings, a heading cell at the start of a row, or "Знает: ...
+              Умеет: ..." inside a cell). Items run to the next heading, a heading-styled or
+              numbered section title, or a blank paragraph. Title from «...» after
+              "дисциплины", a "Дисциплина:" line or the document title; credits and aim
+              ("Цель ...: ...") from the text.
+
+A single work-programme file is a programme of one module (code and title of the course).
+A folder of them is one programme: code, title, level and lang from an optional
+`programme.yaml` in the folder (keys code, title, level, lang, and name, institution,
+version of the catalogue), else the folder's name; every .yaml, .yml, .json and .docx file
+in it (not recursive; programme.yaml and Word's ~$ lock files aside) is one module.
+
+The format is detected: .csv is CSV, .docx a work programme, a JSON/YAML mapping with an
+outcome key and no `programmes` a work programme, any other JSON/YAML nested; `format`
+("csv", "nested", "rpd-yaml", "rpd-docx") overrides. YAML is read with a guarded safe
+loader: more than 50 aliases to lists or mappings, nesting deeper than 100 or more than a
+million values after alias expansion are refused (alias bombs). DOCX files over 20 MB or
+unpacking to over 200 MB are refused before parsing; python-docx's parser resolves no
+entities.
+
 Every outcome is segmented (segment_outcomes), given a language (detected, else the
 module's, programme's or catalogue's), a Bloom level, and an id from
 schemas.outcome_id, so a re-import gives the same ids.
 
 Errors name the file, a row and a field. Rows are spreadsheet rows for CSV (the header is
 row 1, the first data row is row 2), and line numbers for JSON/YAML (the line where the
-module's mapping starts) and for invalid UTF-8. Fields are column names for CSV and key
-paths such as programmes[0].modules[2].outcomes for JSON/YAML. All row problems of a file
+module's mapping starts) and for invalid UTF-8. Fields are column names for CSV, key
+paths such as programmes[0].modules[2].outcomes for JSON/YAML (знать[1] in a work
+programme) and "paragraph 12" or "table 1, row 2, column 3" for DOCX. All row problems of a file
 are raised together as one InputErrors.
 """
 
