@@ -179,6 +179,23 @@ def test_docx_inline_and_row_headings_in_a_table(tmp_path: Path) -> None:
     ]
 
 
+def test_docx_table_header_row_beside_a_code_column(tmp_path: Path) -> None:
+    table = [
+        ["Код компетенции", "Знать", "Уметь", "Владеть"],
+        ["ПК-1", "основы SQL", "писать запросы", "навыками работы с СУБД"],
+        ["ПК-2", "модели данных", "", "методами проектирования"],
+    ]
+    catalogue = load_catalogue(write_docx(tmp_path / "t.docx", ["Дисциплина: Базы"], table))
+    assert catalogue.programmes[0].modules[0].title == "Базы"
+    assert outcomes(catalogue) == [
+        ("knowledge", "основы SQL"),
+        ("skill", "писать запросы"),
+        ("mastery", "навыками работы с СУБД"),
+        ("knowledge", "модели данных"),
+        ("mastery", "методами проектирования"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("headings", "lang"),
     [

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import shutil
 import time
+import zipfile
 from pathlib import Path
 
 import docx
 import pytest
 
-from outcome_matcher.catalogues import load_catalogue
+from outcome_matcher.catalogues import _rpd_docx, load_catalogue
 from outcome_matcher.errors import InputError, InputErrors
 from outcome_matcher.store import Store
 
@@ -54,6 +55,19 @@ def test_docx_heading_without_items_names_the_paragraph(tmp_path: Path) -> None:
 def test_not_a_docx(tmp_path: Path) -> None:
     path = write(tmp_path / "rpd.docx", "Знать: это не DOCX")
     with pytest.raises(InputError, match="not a DOCX file"):
+        load_catalogue(path)
+
+
+def test_docx_unpacking_to_too_much_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"\0" * 2_000_000)
+    # A smaller limit than the real 200 MB, so the test writes 2 MB, not 200.
+    monkeypatch.setattr(_rpd_docx, "MAX_UNZIPPED_BYTES", 1_000_000)
+    assert path.stat().st_size < 10_000
+    with pytest.raises(InputError, match="zip bomb"):
         load_catalogue(path)
 
 

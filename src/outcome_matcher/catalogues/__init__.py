@@ -134,8 +134,13 @@ def load_catalogue(
     if errors:
         raise InputErrors(errors, file=file)
     return Catalogue(
-        name=name or meta.get("catalogue") or meta.get("name") or path.stem,
+        name=name or meta.get("catalogue") or meta.get("name") or _default_name(path),
         institution=meta.get("institution", ""),
         version=meta.get("version", ""),
         programmes=builder.programmes(),
     )
+
+
+def _default_name(path: Path) -> str:
+    # A folder's name is its name ("courses.2025" keeps its dot); a file's is its stem.
+    return path.name if path.is_dir() else path.stem

@@ -166,14 +166,15 @@ class _Walker:
         return bool(parts)
 
     def table(self, rows: list[list[_Text]]) -> None:
-        """Column headings (a row of Знать | Уметь | Владеть), row headings or inline ones."""
+        """Column headings (a row with Знать | Уметь | Владеть), row headings or inline ones."""
         self.kind = None
         columns: dict[int, tuple[OutcomeKind, str]] = {}
         for cells in rows:
             self.texts.extend(c.text for c in cells)
             kinds = [_alone_kind(c.text) for c in cells]
-            filled = [k for k, c in zip(kinds, cells, strict=True) if c.text.strip()]
-            if filled and all(filled):
+            # Two or more heading cells make a header row ("Код | Знать | Уметь | Владеть");
+            # one is a row heading ("Уметь | items").
+            if sum(k is not None for k in kinds) >= 2:
                 columns = {
                     i: (self.found.heading(k, c.text, c.where), c.where)
                     for i, (k, c) in enumerate(zip(kinds, cells, strict=True))
