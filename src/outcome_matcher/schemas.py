@@ -14,6 +14,9 @@ FrameworkFormat = Literal["esco", "onet", "csv", "jsonl", "profstandard", "table
 # What a competency text is, in a professional standard: трудовое действие, необходимое умение,
 # необходимое знание, другие характеристики.
 CompetencyTextKind = Literal["labour_action", "skill", "knowledge", "other"]
+# What an outcome states in the знать / уметь / владеть form: knowledge (знать), a skill
+# (уметь) or mastery (владеть); None where the catalogue does not say.
+OutcomeKind = Literal["knowledge", "skill", "mastery"]
 
 
 class _Frozen(BaseModel):
@@ -107,6 +110,7 @@ class Outcome(_Frozen):
     lang: str | None = None
     bloom_level: int | None = Field(default=None, ge=1, le=6)
     position: int = 0
+    kind: OutcomeKind | None = None
 
 
 class Module(_Frozen):
@@ -115,6 +119,8 @@ class Module(_Frozen):
     credits: float | None = None
     level: str | None = None
     lang: str | None = None
+    # The module's aim (a work programme's цель); not yet kept by the store.
+    description: str | None = None
     outcomes: tuple[Outcome, ...] = ()
 
 

@@ -14,7 +14,7 @@ from outcome_matcher.services import add_catalogue
 from outcome_matcher.store.public import CatalogueImport, CatalogueInfo, ProgrammeInfo
 
 router = APIRouter(tags=["catalogues"])
-_SUFFIXES = {".csv", ".json", ".yaml", ".yml"}
+_SUFFIXES = {".csv", ".json", ".yaml", ".yml", ".docx"}
 
 
 @router.get("/catalogues")
@@ -26,7 +26,8 @@ def list_catalogues(store: StoreDep, user: CurrentUser) -> list[CatalogueInfo]:
 def import_catalogue(
     file: UploadFile, store: StoreDep, settings: SettingsDep, user: Designer
 ) -> CatalogueImport:
-    """Import a catalogue file (CSV, JSON or YAML); re-importing the same file is a no-op."""
+    """Import a catalogue file (CSV, JSON, YAML, or a DOCX work programme); re-importing the
+    same file is a no-op."""
     name = Path(file.filename or "upload").name
     suffix = Path(name).suffix.lower()
     if suffix not in _SUFFIXES:

@@ -14,7 +14,7 @@ from outcome_matcher.errors import InputError
 from outcome_matcher.fileio import read_json_lines
 
 STREAM_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet")
-CATALOGUE_SUFFIXES = (".yaml", ".yml", ".json")
+CATALOGUE_SUFFIXES = (".yaml", ".yml", ".json", ".docx")
 _ALIASES = {"programme_code": "programme", "module_code": "module", "outcome": "text"}
 
 

@@ -5,12 +5,28 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from outcome_matcher.errors import InputError
-from outcome_matcher.schemas import Module, Outcome, Programme, normalise_text, outcome_id
+from outcome_matcher.schemas import (
+    Module,
+    Outcome,
+    OutcomeKind,
+    Programme,
+    normalise_text,
+    outcome_id,
+)
 from outcome_matcher.text import bloom_level, detect_language, segment_outcomes
 
 log = logging.getLogger(__name__)
+
+
+class OutcomeBlock(NamedTuple):
+    """A text block or statement, the field naming it in errors, and its kind if stated."""
+
+    text: str
+    where: str
+    kind: OutcomeKind | None = None
 
 
 @dataclass
@@ -22,7 +38,7 @@ class ModuleRecord:
     programme_title: str
     module_code: str
     module_title: str
-    outcomes: list[tuple[str, str]]  # (text block or statement, field naming it in errors)
+    outcomes: list[OutcomeBlock]
     programme_level: str | None = None
     programme_lang: str | None = None
     credits: float | None = None
@@ -30,12 +46,15 @@ class ModuleRecord:
     lang: str | None = None
     # How errors name the programme and module titles: CSV columns or nested key paths.
     title_fields: tuple[str, str] = ("programme_title", "module_title")
+    description: str | None = None
+    # The file the module came from when it is not the catalogue file (folders, includes).
+    file: str | None = None
 
 
 @dataclass
 class _ModuleDraft:
     record: ModuleRecord
-    statements: list[str] = field(default_factory=list)
+    statements: list[tuple[str, OutcomeKind | None]] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
     duplicates: int = 0
 
@@ -54,8 +73,10 @@ class CatalogueBuilder:
         self._programmes: dict[str, ModuleRecord] = {}
         self._modules: dict[tuple[str, str], _ModuleDraft] = {}
 
-    def error(self, message: str, row: int | None, field: str | None) -> None:
-        self.errors.append(InputError(message, file=self.file, row=row, field=field))
+    def error(
+        self, message: str, row: int | None, field: str | None, file: str | None = None
+    ) -> None:
+        self.errors.append(InputError(message, file=file or self.file, row=row, field=field))
 
     def add(self, record: ModuleRecord) -> None:
         first = self._programmes.setdefault(record.programme_code, record)
@@ -63,8 +84,8 @@ class CatalogueBuilder:
         key = (record.programme_code, record.module_code)
         draft = self._modules.setdefault(key, _ModuleDraft(record))
         self._check_title(draft.record, record.module_title, record, 1)
-        for block, where in record.outcomes:
-            self._add_block(draft, record, block, where)
+        for block in record.outcomes:
+            self._add_block(draft, record, block)
 
     def _check_title(
         self, first: ModuleRecord, title: str, record: ModuleRecord, which: int
@@ -74,20 +95,21 @@ class CatalogueBuilder:
         field = record.title_fields[which]
         code = record.module_code if which else record.programme_code
         if first is record and not known:
-            self.error(f"no title for code {code!r}", record.row, field)
+            self.error(f"no title for code {code!r}", record.row, field, record.file)
         elif known and title and normalise_text(title) != normalise_text(known):
-            self.error(
-                f"code {code!r} already has the title {known!r}, here {title!r}", record.row, field
-            )
+            message = f"code {code!r} already has the title {known!r}, here {title!r}"
+            self.error(message, record.row, field, record.file)
 
-    def _add_block(self, draft: _ModuleDraft, record: ModuleRecord, block: str, where: str) -> None:
-        if not block.strip():
-            self.error("empty outcome text", record.row, where)
+    def _add_block(self, draft: _ModuleDraft, record: ModuleRecord, block: OutcomeBlock) -> None:
+        text, where = block.text, block.where
+        if not text.strip():
+            self.error("empty outcome text", record.row, where, record.file)
             return
-        lang = record.lang or record.programme_lang or detect_language(block)
-        statements = self.segment(block, lang)
+        lang = record.lang or record.programme_lang or detect_language(text)
+        statements = self.segment(text, lang)
         if not statements:
-            self.error(f"no outcome statement found in {block[:60]!r}", record.row, where)
+            message = f"no outcome statement found in {text[:60]!r}"
+            self.error(message, record.row, where, record.file)
         for statement in statements:
             if len(statement) > self.max_text_chars:
                 self.error(
@@ -95,6 +117,7 @@ class CatalogueBuilder:
                     f"{self.max_text_chars}: {statement[:60]!r}...",
                     record.row,
                     where,
+                    record.file,
                 )
                 continue
             key = normalise_text(statement)
@@ -102,7 +125,7 @@ class CatalogueBuilder:
                 draft.duplicates += 1
                 continue
             draft.seen.add(key)
-            draft.statements.append(statement)
+            draft.statements.append((statement, block.kind))
 
     def programmes(self) -> tuple[Programme, ...]:
         """The programmes in file order (call after checking `errors`)."""
@@ -133,8 +156,8 @@ class CatalogueBuilder:
             )
         fallback = record.lang or record.programme_lang
         outcomes = tuple(
-            _outcome(record.programme_code, record.module_code, text, i, fallback)
-            for i, text in enumerate(draft.statements)
+            _outcome(record.programme_code, record.module_code, text, i, fallback, kind)
+            for i, (text, kind) in enumerate(draft.statements)
         )
         return Module(
             code=record.module_code,
@@ -142,11 +165,19 @@ class CatalogueBuilder:
             credits=record.credits,
             level=record.level,
             lang=record.lang,
+            description=record.description,
             outcomes=outcomes,
         )
 
 
-def _outcome(programme: str, module: str, text: str, position: int, lang: str | None) -> Outcome:
+def _outcome(
+    programme: str,
+    module: str,
+    text: str,
+    position: int,
+    lang: str | None,
+    kind: OutcomeKind | None,
+) -> Outcome:
     # The statement's own language wins; a declared one covers statements too short to tell.
     detected = detect_language(text) or lang
     return Outcome(
@@ -155,4 +186,5 @@ def _outcome(programme: str, module: str, text: str, position: int, lang: str | 
         lang=detected,
         bloom_level=bloom_level(text, detected).level,
         position=position,
+        kind=kind,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from outcome_matcher.catalogues._build import ModuleRecord
+from outcome_matcher.catalogues._build import ModuleRecord, OutcomeBlock
 from outcome_matcher.catalogues._read import canonical_column, closest, csv_records
 from outcome_matcher.errors import InputError
 
@@ -101,7 +101,7 @@ def _record(value: dict[str, str], row: int, credits: float | None) -> ModuleRec
         programme_title=value["programme_title"],
         module_code=value["module_code"],
         module_title=value["module_title"],
-        outcomes=[(value["outcomes"], "outcomes")],
+        outcomes=[OutcomeBlock(value["outcomes"], "outcomes")],
         programme_level=value.get("programme_level") or None,
         credits=credits,
         level=value.get("level") or None,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from outcome_matcher.catalogues._build import ModuleRecord
+from outcome_matcher.catalogues._build import ModuleRecord, OutcomeBlock
 from outcome_matcher.catalogues._read import LINE_KEY, closest
 from outcome_matcher.errors import InputError
 
@@ -12,13 +13,18 @@ CATALOGUE_KEYS = ("name", "institution", "version", "lang", "programmes")
 PROGRAMME_KEYS = ("code", "title", "level", "lang", "modules")
 MODULE_KEYS = ("code", "title", "credits", "level", "lang", "outcomes")
 
+# Reads a module file named by a relative path in `modules` (a work programme) as a module
+# of the given programme: (reference, programme record, key path) -> (record, errors).
+Include = Callable[[str, ModuleRecord, str], tuple[ModuleRecord | None, list[InputError]]]
+
 
 class _Reader:
     """Walks the nested data, turning modules into records and problems into errors."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, include: Include | None = None) -> None:
         self.file = file
         self.errors: list[InputError] = []
+        self.include = include
 
     def error(self, message: str, row: int | None, field: str) -> None:
         self.errors.append(InputError(message, file=self.file, row=row, field=field))
@@ -55,18 +61,18 @@ class _Reader:
         self.error(f"credits {value!r} is not a number", _line(module), path + "credits")
         return None
 
-    def outcomes(self, module: dict[str, Any], path: str) -> list[tuple[str, str]]:
+    def outcomes(self, module: dict[str, Any], path: str) -> list[OutcomeBlock]:
         value = module.get("outcomes")
         where = path + "outcomes"
         if isinstance(value, str):
-            return [(value, where)]
+            return [OutcomeBlock(value, where)]
         if not isinstance(value, list) or not value:
             self.error("expected a list of outcomes or one text block", _line(module), where)
             return []
         found = []
         for i, item in enumerate(value):
             if isinstance(item, str):
-                found.append((item, f"{where}[{i}]"))
+                found.append(OutcomeBlock(item, f"{where}[{i}]"))
             else:
                 self.error(f"expected text, got {type(item).__name__}", _line(module), where)
         return found
@@ -77,10 +83,13 @@ def _line(value: Any) -> int | None:
 
 
 def read_nested(
-    data: Any, file: str
+    data: Any, file: str, include: Include | None = None
 ) -> tuple[list[ModuleRecord], dict[str, str], list[InputError]]:
-    """Module records, catalogue-wide values (name, institution, version, lang) and errors."""
-    reader = _Reader(file)
+    """Module records, catalogue-wide values (name, institution, version, lang) and errors.
+
+    A module given as a string is a relative path to a module file, read by `include`.
+    """
+    reader = _Reader(file, include)
     if not reader.mapping(data, "", CATALOGUE_KEYS, 1):
         return [], {}, reader.errors
     meta = {
@@ -121,10 +130,22 @@ def _programme(reader: _Reader, programme: Any, path: str, lang: str | None) -> 
     )
     records = []
     for m, module in enumerate(modules):
-        record = _module(reader, module, f"{path}modules[{m}].", base, path + "title")
+        if isinstance(module, str):
+            record = _included(reader, module, base, f"{path}modules[{m}]")
+        else:
+            record = _module(reader, module, f"{path}modules[{m}].", base, path + "title")
         if record is not None:
             records.append(record)
     return records
+
+
+def _included(reader: _Reader, ref: str, base: ModuleRecord, where: str) -> ModuleRecord | None:
+    if reader.include is None:
+        reader.error("module files are not supported here", None, where)
+        return None
+    record, errors = reader.include(ref, base, where)
+    reader.errors.extend(errors)
+    return record
 
 
 def _module(

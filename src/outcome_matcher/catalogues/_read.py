@@ -79,35 +79,96 @@ def _json_with_lines(text: str) -> Any:
     return decoder.decode(text)
 
 
-def _with_lines(node: Any, loader: Any) -> Any:
+# YAML from outside is refused beyond these: aliases to mappings or lists (each may double
+# what the file expands to: 324 bytes of nested aliases took 42 s and 2.2 GB), nesting depth
+# (the composer recurses) and the number of nodes after alias expansion.
+MAX_COLLECTION_ALIASES = 50
+MAX_DEPTH = 100
+MAX_EXPANDED_NODES = 1_000_000
+
+
+class _GuardedLoader(yaml.SafeLoader):
+    """A SafeLoader whose composer refuses alias bombs and excessive nesting."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.collection_aliases = 0
+        self.depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            target = self.anchors.get(event.anchor)
+            if isinstance(target, yaml.MappingNode | yaml.SequenceNode):
+                self.collection_aliases += 1
+                if self.collection_aliases > MAX_COLLECTION_ALIASES:
+                    raise _refused(
+                        f"more than {MAX_COLLECTION_ALIASES} aliases to lists or "
+                        "mappings (alias expansion bomb?)",
+                        event,
+                    )
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _refused(f"nested more than {MAX_DEPTH} levels deep", event)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _refused(problem: str, event: Any) -> yaml.YAMLError:
+    return yaml.composer.ComposerError(None, None, problem, event.start_mark)
+
+
+class _Expander:
     """Python data from a composed YAML node; mappings record the line they start on."""
-    if isinstance(node, yaml.MappingNode):
-        mapping: dict[Any, Any] = {
-            _with_lines(key, loader): _with_lines(value, loader) for key, value in node.value
-        }
-        mapping[LINE_KEY] = node.start_mark.line + 1
-        return mapping
-    if isinstance(node, yaml.SequenceNode):
-        return [_with_lines(item, loader) for item in node.value]
-    return loader.construct_object(node, deep=True)
+
+    def __init__(self, loader: yaml.SafeLoader) -> None:
+        self.loader = loader
+        self.nodes = 0
+
+    def build(self, node: Any) -> Any:
+        # Aliases make the node graph a DAG that expands to a tree: count what is built.
+        self.nodes += 1
+        if self.nodes > MAX_EXPANDED_NODES:
+            raise _refused(f"more than {MAX_EXPANDED_NODES} values after alias expansion", node)
+        if isinstance(node, yaml.MappingNode):
+            mapping: dict[Any, Any] = {self.build(k): self.build(v) for k, v in node.value}
+            mapping[LINE_KEY] = node.start_mark.line + 1
+            return mapping
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item) for item in node.value]
+        return self.loader.construct_object(node, deep=True)
 
 
 def _yaml_with_lines(text: str) -> Any:
     # compose() keeps the positions that safe_load() drops; scalars are then built by the
     # safe constructor, so no tag can run code.
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    return None if node is None else _with_lines(node, yaml.SafeLoader(""))
-
-
-def nested_data(text: str, path: Path) -> Any:
-    """Parse JSON or YAML; syntax errors name the line."""
+    loader = _GuardedLoader(text)
     try:
-        if path.suffix.lower() == ".json":
-            return _json_with_lines(text)
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    return None if node is None else _Expander(yaml.SafeLoader("")).build(node)
+
+
+def yaml_data(text: str, path: Path) -> Any:
+    """Parse YAML from outside (guarded as above); syntax errors name the line."""
+    try:
         return _yaml_with_lines(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg}", file=str(path), row=exc.lineno) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
         raise InputError(f"invalid YAML: {exc}", file=str(path), row=row) from exc
+
+
+def nested_data(text: str, path: Path) -> Any:
+    """Parse JSON or YAML; syntax errors name the line."""
+    if path.suffix.lower() != ".json":
+        return yaml_data(text, path)
+    try:
+        return _json_with_lines(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg}", file=str(path), row=exc.lineno) from exc
+    except RecursionError as exc:
+        raise InputError("invalid JSON: nested too deeply", file=str(path)) from exc

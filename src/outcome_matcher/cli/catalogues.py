@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from outcome_matcher import services
+from outcome_matcher.catalogues import CatalogueFormat
 from outcome_matcher.cli._util import app, errors, opened_store, out
 from outcome_matcher.config import Settings
 
@@ -22,11 +23,22 @@ def catalogues_add_cli(
     name: Annotated[
         str | None, typer.Option(help="catalogue name (default: from the file)")
     ] = None,
+    format: Annotated[
+        CatalogueFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="default: recognised by content (csv, nested, rpd-yaml, rpd-docx)",
+        ),
+    ] = None,
 ) -> None:
-    """Import programmes, modules and outcomes from CSV, JSON or YAML."""
+    """Import programmes, modules and outcomes: CSV, JSON or YAML catalogues, or work programmes
+    (знать / уметь / владеть in YAML or DOCX; a folder of them is one programme)."""
     settings = Settings()
     with errors(), opened_store(settings) as store:
-        result = services.add_catalogue(store, path, name=name, max_chars=settings.max_text_chars)
+        result = services.add_catalogue(
+            store, path, name=name, max_chars=settings.max_text_chars, format=format
+        )
     out.print(result.summary())
 
 

@@ -20,7 +20,7 @@ Values = dict[str, Any]
 
 PROGRAMME_FIELDS = ("title", "level", "lang", "position")
 MODULE_FIELDS = ("title", "credits", "level", "lang", "position")
-OUTCOME_FIELDS = ("text", "lang", "bloom_level", "position")
+OUTCOME_FIELDS = ("text", "lang", "bloom_level", "position", "kind")
 
 
 def validate_catalogue(cat: Catalogue) -> None:
@@ -162,6 +162,7 @@ def sync_catalogue(
                     "lang": o.lang,
                     "bloom_level": o.bloom_level,
                     "position": o.position,
+                    "kind": o.kind,
                 }
     modules_of_catalogue = (
         select(ModuleRow.id).join(ProgrammeRow, ModuleRow.programme_id == ProgrammeRow.id)

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from outcome_matcher.errors import ConflictError, InputError, NotFoundError
-from outcome_matcher.schemas import Catalogue, Module, Outcome, Programme
+from outcome_matcher.schemas import Catalogue, Module, Outcome, OutcomeKind, Programme
 from outcome_matcher.store.base import StoreBase, audit, chunks, missing_message
 from outcome_matcher.store.catalogue_sync import Key, sync_catalogue, validate_catalogue
 from outcome_matcher.store.flags import current_rows, flag_decisions
@@ -31,7 +31,7 @@ from outcome_matcher.store.tables import (
     utcnow,
 )
 
-_RefRow = tuple[str, str, str | None, int | None, str, str, str, str, str]
+_RefRow = tuple[str, str, str | None, int | None, str | None, str, str, str, str, str]
 
 
 def _outcome_refs() -> Select[*_RefRow]:
@@ -41,6 +41,7 @@ def _outcome_refs() -> Select[*_RefRow]:
             OutcomeRow.text,
             OutcomeRow.lang,
             OutcomeRow.bloom_level,
+            OutcomeRow.kind,
             OutcomeRow.status,
             ModuleRow.code,
             ModuleRow.title,
@@ -54,12 +55,13 @@ def _outcome_refs() -> Select[*_RefRow]:
 
 
 def _ref(row: Sequence[Any]) -> OutcomeRef:
-    key, text, lang, bloom, status, m_code, m_title, p_code, cat = row
+    key, text, lang, bloom, kind, status, m_code, m_title, p_code, cat = row
     return OutcomeRef(
         outcome_id=key,
         text=text,
         lang=lang,
         bloom_level=bloom,
+        kind=cast(OutcomeKind | None, kind),
         status=cast(Status, status),
         module_code=m_code,
         module_title=m_title,
@@ -200,6 +202,7 @@ class CataloguesRepo(StoreBase):
                         lang=o.lang,
                         bloom_level=o.bloom_level,
                         position=o.position,
+                        kind=cast(OutcomeKind | None, o.kind),
                     )
                 )
             return Programme(

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from outcome_matcher.schemas import FrameworkFormat
+from outcome_matcher.schemas import FrameworkFormat, OutcomeKind
 
 Role = Literal["admin", "designer", "reviewer", "auditor"]
 Verdict = Literal["accepted", "rejected", "partial"]
@@ -98,6 +98,7 @@ class OutcomeRef(_Out):
     text: str
     lang: str | None
     bloom_level: int | None
+    kind: OutcomeKind | None = None  # knowledge (знать), skill (уметь), mastery (владеть)
     status: Status
     module_code: str
     module_title: str

@@ -190,6 +190,8 @@ class OutcomeRow(Base):
     bloom_level: Mapped[int | None]
     position: Mapped[int]
     status: Mapped[str] = mapped_column(String(10))
+    # knowledge / skill / mastery (знать / уметь / владеть) where the catalogue says (0004).
+    kind: Mapped[str | None] = mapped_column(String(20))
 
 
 class SuggestionRunRow(Base):
