@@ -1,4 +1,5 @@
-"""Fit the confidence calibration of the configured model and save it as package data (src/outcome_matcher/artifacts/<model>/).
+"""Fit the confidence calibration of the configured model and save it as package data
+(src/outcome_matcher/artifacts/<model>/calibration.json).
 
 Fitted on the German (BA) and French (VDAB) competence-to-ESCO crosswalk dev halves, with
 the default index and settings (what `suggest` returns): each of the top-K candidates of a

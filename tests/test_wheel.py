@@ -15,6 +15,7 @@ import pytest
 import outcome_matcher
 
 REPO = Path(outcome_matcher.__file__).resolve().parents[2]
+PIP_WHEEL = (sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q")
 CHECK = """
 import json, sys
 from pathlib import Path
@@ -35,8 +36,7 @@ print(json.dumps({"package": outcome_matcher.__file__, "model": str(model),
 def test_the_wheel_installs_and_loads_the_default_model_and_calibration(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
-        + ["-w", str(wheels), str(REPO)],
+        [*PIP_WHEEL, "-w", str(wheels), str(REPO)],
         check=True,
         cwd=tmp_path,
     )
