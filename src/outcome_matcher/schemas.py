@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 CompetencyType = Literal["knowledge", "skill", "competence"]
-FrameworkFormat = Literal["esco", "onet", "csv", "jsonl"]
+FrameworkFormat = Literal["esco", "onet", "csv", "jsonl", "case"]
 
 
 class _Frozen(BaseModel):
