@@ -1,0 +1,1 @@
+"""Exchange formats for decisions: SKOS mappings (Turtle, JSON-LD) with provenance."""
