@@ -15,7 +15,12 @@ from outcome_matcher.catalogues import load_catalogue
 from outcome_matcher.errors import InputError, InputErrors
 from outcome_matcher.frameworks import load_framework
 from outcome_matcher.interchange.skos import SkosContext, SkosFormat, export_skos
-from outcome_matcher.interchange.skos_read import read_skos, sniff_format
+from outcome_matcher.interchange.skos_read import (
+    read_skos,
+    read_skos_nodes,
+    sniff_decisions_file,
+    sniff_format,
+)
 from outcome_matcher.interchange.skos_terms import OM, UriMinter
 from outcome_matcher.schemas import Framework
 from outcome_matcher.store import DecisionCreate, DecisionPublic, Store, UserInfo
@@ -275,3 +280,27 @@ def test_syntax_errors_and_remote_contexts_are_input_errors() -> None:
         read_skos(remote)
     with pytest.raises(InputError, match="not valid JSON-LD"):
         read_skos("{not json", file="m.jsonld")
+
+
+def test_decision_files_are_told_apart_by_content(source: Env, frameworks: list[Framework]) -> None:
+    decisions = decide(source, frameworks)
+    turtle = "# exported by outcome-matcher\n" + export_skos(decisions, "turtle")
+    assert sniff_decisions_file(turtle) == "skos-ttl"
+    assert sniff_decisions_file(export_skos(decisions, "json-ld")) == "skos-jsonld"
+    table = "Classification 1 URI,Classification 2 ID,Mapping relation\nSD-01,BSC-SD/DB,\n"
+    assert sniff_decisions_file(table) == "csv"
+
+
+def test_nodes_name_each_decision_for_store_errors(
+    source: Env, frameworks: list[Framework]
+) -> None:
+    decisions = decide(source, frameworks)
+    pairs = read_skos_nodes(export_skos(decisions, "turtle"))
+    by_node = {node: d for node, d in pairs}
+    for d in decisions:
+        create = by_node[UriMinter().decision(d.id).n3()]
+        assert (create.module, create.competency_id, create.verdict) == (
+            d.module,
+            d.competency_id,
+            d.verdict,
+        )

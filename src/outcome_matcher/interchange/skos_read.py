@@ -10,6 +10,7 @@ nothing is fetched.
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,12 +26,23 @@ from outcome_matcher.interchange.skos_terms import OM, RELATIONS, relation_of
 from outcome_matcher.store import DecisionCreate, Relation
 
 ReadFormat = Literal["turtle", "json-ld"]
+DecisionsFormat = Literal["skos-jsonld", "skos-ttl", "csv"]
+_TURTLE_START = re.compile(r"^(@prefix|@base|prefix\s|base\s|<|_:|\[)", re.IGNORECASE)
 _VERDICTS = ("accepted", "partial", "rejected")
 
 
 def sniff_format(text: str) -> ReadFormat:
     """JSON-LD when the text is JSON (starts with '{' or '['), else Turtle."""
     return "json-ld" if text.lstrip("\ufeff \t\r\n")[:1] in ("{", "[") else "turtle"
+
+
+def sniff_decisions_file(text: str) -> DecisionsFormat:
+    """What a decisions file is, by its content: SKOS JSON-LD, SKOS Turtle or a CSV table."""
+    if sniff_format(text) == "json-ld":
+        return "skos-jsonld"
+    lines = (line.strip() for line in text.lstrip("\ufeff").splitlines())
+    first = next((line for line in lines if line and not line.startswith("#")), "")
+    return "skos-ttl" if _TURTLE_START.match(first) else "csv"
 
 
 def read_skos(
@@ -45,16 +57,28 @@ def read_skos(
 
     `catalogue` overrides the om:catalogue of every module (import into another catalogue).
     """
+    pairs = read_skos_nodes(text, format, file=file, framework=framework, catalogue=catalogue)
+    return [d for _, d in pairs]
+
+
+def read_skos_nodes(
+    text: str,
+    format: ReadFormat | None = None,
+    *,
+    file: str = "mappings",
+    framework: str | None = None,
+    catalogue: str | None = None,
+) -> list[tuple[str, DecisionCreate]]:
+    """(node, decision) pairs, as read_skos: the node names a store error's "row" for people."""
     graph = parse_graph(text, format or sniff_format(text), file)
     reader = _Reader(graph, file, framework, catalogue)
-    dated = [
-        reader.decision(node)
-        for node in sorted(set(graph.subjects(RDF.type, OM.Decision)), key=str)
-    ]
+    nodes = sorted(set(graph.subjects(RDF.type, OM.Decision)), key=str)
+    dated = [(found, node) for node in nodes if (found := reader.decision(node)) is not None]
+    dated.sort(key=lambda pair: pair[0][0])  # by dcterms:created, so history replays in order
     bare = reader.bare_matches()
     if reader.errors:
         raise InputErrors(reader.errors, file=file)
-    return [d for _, d in sorted((x for x in dated if x is not None), key=lambda x: x[0])] + bare
+    return [(_name(node), d) for (_, d), node in dated] + bare
 
 
 def parse_graph(text: str, format: ReadFormat, file: str) -> Graph:
@@ -200,9 +224,9 @@ class _Reader:
             self._error(node, "; ".join(e["msg"] for e in exc.errors()))
             return None
 
-    def bare_matches(self) -> list[DecisionCreate]:
+    def bare_matches(self) -> list[tuple[str, DecisionCreate]]:
         """Accepted decisions for skos:*Match triples that no provenance node describes."""
-        found: list[DecisionCreate] = []
+        found: list[tuple[str, DecisionCreate]] = []
         for predicate, relation in RELATIONS.items():
             for s, o in self.graph.subject_objects(predicate):
                 if (s, predicate, o) in self.covered:
@@ -223,7 +247,7 @@ class _Reader:
                         "relation": relation,
                     }
                     d = self._create(s, where, fields)
-                    found += [d] if d is not None else []
+                    found += [(_name(s), d)] if d is not None else []
         return found
 
 
