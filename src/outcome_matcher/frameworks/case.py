@@ -92,7 +92,7 @@ def parse_cfpackage(
         name=name,
         version=version or reader.text(document, "version", "CFDocument"),
         format="case",
-        source=reader.text(document, "uri", "CFDocument") or file,
+        source=file,
         competencies=competencies,
         standards=standards.build(competencies, nodes),
     )
