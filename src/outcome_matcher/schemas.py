@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 CompetencyType = Literal["knowledge", "skill", "competence"]
-FrameworkFormat = Literal["esco", "onet", "csv", "jsonl", "profstandard", "table"]
+FrameworkFormat = Literal["esco", "onet", "csv", "jsonl", "case", "profstandard", "table"]
 # What a competency text is, in a professional standard: трудовое действие, необходимое умение,
 # необходимое знание, другие характеристики.
 CompetencyTextKind = Literal["labour_action", "skill", "knowledge", "other"]

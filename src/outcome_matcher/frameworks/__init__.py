@@ -1,4 +1,4 @@
-"""Framework loaders, one per format (ESCO, O*NET, CSV, JSON lines, national standards)."""
+"""Framework loaders, one per format (ESCO, O*NET, CSV, JSON lines, CASE, national standards)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from pathlib import Path
 
 from outcome_matcher.errors import InputError
 from outcome_matcher.frameworks._standard_build import Grain
+from outcome_matcher.frameworks.case import load_case
+from outcome_matcher.frameworks.case_export import framework_to_cfpackage
 from outcome_matcher.frameworks.esco import load_esco
 from outcome_matcher.frameworks.onet import load_onet
 from outcome_matcher.frameworks.profstandard import load_profstandard
@@ -15,6 +17,8 @@ from outcome_matcher.schemas import Framework, FrameworkFormat
 
 __all__ = [
     "Grain",
+    "framework_to_cfpackage",
+    "load_case",
     "load_esco",
     "load_framework",
     "load_onet",
@@ -37,8 +41,8 @@ def load_framework(
 ) -> Framework:
     """Load a framework from `path` in the given format.
 
-    `path` is a directory for "esco" and "onet", one file for "csv" and "jsonl" (files may
-    be gzipped). ESCO only: `lang` picks the label language when the directory holds
+    `path` is a directory for "esco" and "onet", one file for "csv", "jsonl" and "case" (a CASE 1.1
+    CFPackage JSON; files may be gzipped). ESCO only: `lang` picks the label language when the directory holds
     several `skills_<lang>` files, and `extra_labels` is a multilingual label file that
     fills each competency's `labels_by_lang`. "profstandard" (register XML) and "table"
     (XLSX / DOCX in the template) take a file or, for XML, a folder; `grain` is "function"
@@ -65,6 +69,8 @@ def load_framework(
         return load_esco(path, name=name, version=version, lang=lang, extra_labels=extra_labels)
     if format == "onet":
         return load_onet(path, name=name, version=version)
+    if format == "case":
+        return load_case(path, name=name, version=version)
     if format in ("csv", "jsonl"):
         return load_tabular(path, format, name=name, version=version)
     raise InputError(f"unknown framework format {format!r}", field="format")

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from outcome_matcher.store.base import chunks
 from outcome_matcher.store.tables import DecisionRow
 
+WITHDRAWN = "withdrawn"  # the verdict that returns a link to undecided (see tables.VERDICTS)
+
 
 def current_ids() -> Select[int]:
     """Ids of the current decision of every link (append-only, so the newest row per link)."""
@@ -21,13 +23,16 @@ def current_ids() -> Select[int]:
 def current_rows(
     session: Session, *where: ColumnElement[bool]
 ) -> list[tuple[int, int, str, str | None]]:
-    """(id, module_id, competency_uri, evidence_outcome_key) of current decisions matching where."""
+    """(id, module_id, competency_uri, evidence_outcome_key) of current decisions matching where.
+
+    Links whose current decision is `withdrawn` are undecided: there is nothing to re-review.
+    """
     stmt = select(
         DecisionRow.id,
         DecisionRow.module_id,
         DecisionRow.competency_uri,
         DecisionRow.evidence_outcome_key,
-    ).where(DecisionRow.id.in_(current_ids().where(*where)))
+    ).where(DecisionRow.id.in_(current_ids().where(*where)), DecisionRow.verdict != WITHDRAWN)
     return [(r[0], r[1], r[2], r[3]) for r in session.execute(stmt)]
 
 

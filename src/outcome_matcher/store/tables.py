@@ -32,7 +32,8 @@ NAMING = {
 
 STATUSES = ("active", "removed")
 ROLES = ("admin", "designer", "reviewer", "auditor")
-VERDICTS = ("accepted", "rejected", "partial")
+# "withdrawn" returns a link to undecided while its history stays (migration 0006).
+VERDICTS = ("accepted", "rejected", "partial", "withdrawn")
 RELATIONS = ("exact", "close", "broad", "narrow", "related")
 
 
