@@ -45,9 +45,7 @@ def _counts(m: CandidateModule, target: str) -> bool:
     pair = [link for link in m.links if link.target == target]
     if any(link.evidence == "rejected" for link in pair):
         return False
-    return any(
-        link.evidence == "confirmed" or (link.confidence or 0) >= OP for link in pair
-    )
+    return any(link.evidence == "confirmed" or (link.confidence or 0) >= OP for link in pair)
 
 
 def _brute_force(targets: list[str], modules: list[CandidateModule]) -> tuple[float, set[str]]:
@@ -124,11 +122,15 @@ def test_outcome_grain_is_cheaper_than_whole_modules() -> None:
     small = _module("S", 4)
     outcomes = [
         CandidateOutcome(
-            outcome_id="o1", module=big, share=0.2,
+            outcome_id="o1",
+            module=big,
+            share=0.2,
             links=(CandidateLink(target="a", evidence="confirmed", outcome_id="o1"),),
         ),
         CandidateOutcome(
-            outcome_id="o2", module=small, share=1.0,
+            outcome_id="o2",
+            module=small,
+            share=1.0,
             links=(CandidateLink(target="a", evidence="confirmed", outcome_id="o2"),),
         ),
     ]

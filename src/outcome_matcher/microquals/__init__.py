@@ -1,1 +1,1 @@
-"""Micro-qualifications: the Annex I model, exact design by set cover, ELM/OB3 exchange, recognition."""
+"""Micro-qualifications: Annex I model, exact design by set cover, ELM/OB3 exchange, recognition."""

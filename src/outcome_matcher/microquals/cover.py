@@ -1,4 +1,4 @@
-"""Design from a need: the minimum-credit set of modules (or outcomes) covering the targets, exactly."""
+"""Design from a need: the minimum-credit modules (or outcomes) covering the targets, exactly."""
 
 from __future__ import annotations
 
@@ -99,7 +99,9 @@ def _check(targets: Sequence[str], credits: dict[str, float | None]) -> None:
         raise InputError("the design target has no requirements", field="targets")
     for key, value in credits.items():
         if value is None or value < 0:
-            raise InputError(f"module {key} needs non-negative credits to be weighed", field="credits")
+            raise InputError(
+                f"module {key} needs non-negative credits to be weighed", field="credits"
+            )
 
 
 def cover_modules(
@@ -108,7 +110,11 @@ def cover_modules(
     """Exact weighted set cover of `targets` by whole modules."""
     _check(targets, {item_key(m): m.credits for m in modules})
     items = [
-        _Item(key=item_key(m), credits=float(m.credits or 0.0), covers=_best_links(m.links, operating_point))
+        _Item(
+            key=item_key(m),
+            credits=float(m.credits or 0.0),
+            covers=_best_links(m.links, operating_point),
+        )
         for m in modules
     ]
     return _solve(list(dict.fromkeys(targets)), items)
@@ -117,7 +123,7 @@ def cover_modules(
 def cover_outcomes(
     targets: Sequence[str], outcomes: Sequence[CandidateOutcome], *, operating_point: float
 ) -> CoverResult:
-    """Exact weighted set cover by single outcomes, each weighing its share of the module credits."""
+    """Exact weighted set cover by single outcomes, each weighing its share of module credits."""
     _check(targets, {item_key(o.module): o.module.credits for o in outcomes})
     items = [
         _Item(
@@ -145,7 +151,9 @@ def _solve(targets: list[str], items: list[_Item]) -> CoverResult:
 
 
 def _cover_of(target: str, chosen: list[_Item]) -> Cover:
-    item = min((i for i in chosen if target in i.covers), key=lambda i: (_rank(i.covers[target]), i.key))
+    item = min(
+        (i for i in chosen if target in i.covers), key=lambda i: (_rank(i.covers[target]), i.key)
+    )
     link = item.covers[target]
     return Cover(
         target=target,
@@ -175,7 +183,12 @@ def _lexicographic(targets: list[str], items: list[_Item]) -> list[int]:
     constraints = [LinearConstraint(cover.tocsr(), lb=1), LinearConstraint(strong.tocsr(), lb=0)]
     credits = np.array([i.credits for i in items] + [0.0] * t)
     count = np.array([1.0] * n + [0.0] * t)
-    stages = [credits, -np.array([0.0] * n + [1.0] * t), count, np.array([*range(1, n + 1)] + [0] * t)]
+    stages = [
+        credits,
+        -np.array([0.0] * n + [1.0] * t),
+        count,
+        np.array([*range(1, n + 1)] + [0] * t),
+    ]
     x = np.zeros(n + t)
     for objective in stages:
         x, best = _milp(objective, constraints)

@@ -1,4 +1,4 @@
-"""The micro_qualification: every element of Annex I of the Council Recommendation of 16 June 2022."""
+"""The micro_qualification: the elements of Annex I of the Council Recommendation of 16.6.2022."""
 
 from __future__ import annotations
 
@@ -172,11 +172,11 @@ ANNEX_FIELDS = (
 
 def annex_elements(mq: MicroQualification) -> dict[str, object]:
     """The elements an interchange format carries (what a round trip must preserve)."""
-    return mq.model_dump(include=set(ANNEX_FIELDS))
+    return mq.model_dump(mode="json", include=set(ANNEX_FIELDS))
 
 
 def publish(mq: MicroQualification) -> MicroQualification:
-    """The published copy; refused (InputError listing them) while mandatory elements are missing."""
+    """The published copy; refused (InputError with the list) while mandatory elements miss."""
     missing = mq.missing_mandatory()
     if missing:
         raise InputError(
