@@ -126,7 +126,8 @@ def test_commission_sample_is_recognised() -> None:
 
 
 def _sample() -> dict[str, Any]:
-    return json.loads(SAMPLE.read_text(encoding="utf-8"))
+    doc: dict[str, Any] = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    return doc
 
 
 def _ob3() -> dict[str, Any]:

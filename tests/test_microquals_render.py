@@ -9,12 +9,19 @@ from outcome_matcher.microquals.model import MicroQualification
 from outcome_matcher.microquals.render import render_html
 
 
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
 def _text(html: str) -> str:
-    parts: list[str] = []
-    parser = HTMLParser()
-    parser.handle_data = parts.append  # type: ignore[method-assign]
+    parser = _Text()
     parser.feed(html)
-    return " ".join(" ".join(parts).split())
+    return " ".join(" ".join(parser.parts).split())
 
 
 def test_page_shows_the_elements_and_evidence() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -41,11 +42,16 @@ AUDITOR = UserInfo(name="ada", role="auditor")
 
 @pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MQStore]:
-    with backend_url(request.param, tmp_path) as url, MQStore.open(url) as st:
+    with backend_url(request.param, tmp_path) as url:
+        # Store.open is typed to return Store; this subclass adds the micro-qualification repo.
+        st = cast(MQStore, MQStore.open(url))
         for user in (DESIGNER, REVIEWER, AUDITOR):
             st.add_user(user.name, user.role)
         st.add_user("admin", "admin")
-        yield st
+        try:
+            yield st
+        finally:
+            st.close()
 
 
 def test_migration_matches_the_tables(store: MQStore) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -170,7 +170,7 @@ ANNEX_FIELDS = (
 )
 
 
-def annex_elements(mq: MicroQualification) -> dict[str, object]:
+def annex_elements(mq: MicroQualification) -> dict[str, Any]:
     """The elements an interchange format carries (what a round trip must preserve)."""
     return mq.model_dump(mode="json", include=set(ANNEX_FIELDS))
 
