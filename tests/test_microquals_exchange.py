@@ -218,3 +218,14 @@ def test_url_pattern_of_the_shapes_is_enforced() -> None:
     assert body is not None
     doc = export_elm(complete(awarding_body=body.model_copy(update={"url": "ftp://files.tlu.ee"})))
     assert any("contentUrl" in p for p in validate_elm(doc))
+
+
+def test_commission_sample_qualification_conforms_offline() -> None:
+    spec = _sample()["credentialSubject"]["hasClaim"]["specifiedBy"]
+    doc = {
+        "@context": [
+            "http://data.europa.eu/snb/model/context/edc-ap",
+            {"id": "@id", "type": "@type"},
+        ]
+    }
+    assert validate_elm({**doc, **spec}) == []
