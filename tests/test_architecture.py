@@ -13,7 +13,8 @@ import outcome_matcher
 
 ROOT = Path(outcome_matcher.__file__).parent
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("config", "errors", "schemas", "artifacts"),
+    ("config", "errors"),
+    ("schemas", "artifacts"),
     ("text", "fileio", "levels"),
     ("frameworks", "catalogues", "encoders"),
     ("retrieval",),

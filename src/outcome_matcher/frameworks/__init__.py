@@ -41,14 +41,14 @@ def load_framework(
 ) -> Framework:
     """Load a framework from `path` in the given format.
 
-    `path` is a directory for "esco" and "onet", one file for "csv", "jsonl" and "case" (a CASE 1.1
-    CFPackage JSON; files may be gzipped). ESCO only: `lang` picks the label language when the directory holds
-    several `skills_<lang>` files, and `extra_labels` is a multilingual label file that
-    fills each competency's `labels_by_lang`. "profstandard" (register XML) and "table"
-    (XLSX / DOCX in the template) take a file or, for XML, a folder; `grain` is "function"
-    (a competency per work function, the default) or "item" (per skill, knowledge item and
-    labour action); "table" also takes `level_scale` and `lang` where the table has no such
-    column. Bad input raises InputError / InputErrors.
+    `path` is a directory for "esco" and "onet", one file for "csv", "jsonl" and "case" (a
+    CASE 1.1 CFPackage JSON; files may be gzipped). ESCO only: `lang` picks the label
+    language when the directory holds several `skills_<lang>` files, and `extra_labels` is
+    a multilingual label file that fills each competency's `labels_by_lang`. "profstandard"
+    (register XML) and "table" (XLSX / DOCX in the template) take a file or, for XML, a
+    folder; `grain` is "function" (a competency per work function, the default) or "item"
+    (per skill, knowledge item and labour action); "table" also takes `level_scale` and
+    `lang` where the table has no such column. Bad input raises InputError / InputErrors.
     """
     path = Path(path)
     _check_options(
