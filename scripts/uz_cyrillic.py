@@ -13,7 +13,9 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 LOCALES = Path(__file__).resolve().parents[1] / "src" / "outcome_matcher" / "i18n" / "locales"
-KEEP = re.compile(r"%\(\w+\)[sd]|%%|`[^`]*`|\b(?:Enter|XLSX|EQF|P|outcome-matcher|admin-token\.txt)\b")
+KEEP = re.compile(
+    r"%\(\w+\)[sd]|%%|`[^`]*`|\b(?:Enter|XLSX|EQF|P|outcome-matcher|admin-token\.txt)\b"
+)
 # Russian loanwords are spelt as in Russian in Uzbek Cyrillic.
 LOANS = {"kompetensiya": "компетенция", "Kompetensiya": "Компетенция"}
 PAIRS = [("o‘", "ў"), ("g‘", "ғ"), ("sh", "ш"), ("ch", "ч"), ("yo", "ё"), ("yu", "ю")]
@@ -46,18 +48,18 @@ def to_cyrillic(text: str) -> str:
     return "".join([*out, _word(text[last:])])
 
 
-def _convert(value: str | tuple[str, ...] | list[str]) -> str | tuple[str, ...]:
+def _convert(value: str | tuple[str, ...] | list[str] | None) -> str | tuple[str, ...]:
+    if value is None:
+        return ""
     return to_cyrillic(value) if isinstance(value, str) else tuple(to_cyrillic(v) for v in value)
 
 
 def main() -> None:
     with (LOCALES / "uz" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         latin = read_po(handle)
-    cyrillic = Catalog(
-        locale="uz_Cyrl", project=latin.project, version=latin.version, fuzzy=False
-    )
+    cyrillic = Catalog(locale="uz_Cyrl", project=latin.project, version=latin.version, fuzzy=False)
     for message in latin:
-        if message.id:
+        if message.id and message.string:
             cyrillic.add(message.id, _convert(message.string), flags=message.flags)
     with (LOCALES / "uz_Cyrl" / "LC_MESSAGES" / "messages.po").open("wb") as handle:
         write_po(handle, cyrillic, width=100, no_location=True)

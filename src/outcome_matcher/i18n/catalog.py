@@ -27,7 +27,7 @@ def cache_dir() -> Path:
 
 
 def _fresh(mo: Path, po: Path) -> bool:
-    return mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime
+    return mo.is_file() and mo.stat().st_mtime >= po.stat().st_mtime
 
 
 def compile_po(po: Path, mo: Path) -> Path:
