@@ -18,6 +18,8 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "outcome_matcher"
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 # Punctuation and symbols around interface words ("Module:", "← Previous", "(version 2)").
+# A template with fewer letters than this is too weak a pattern once content fills it in.
+_MIN_LETTERS = 5
 _EDGES = " \t\n:·,;.…()[]«»“”\"'←→×#–-"
 
 
@@ -50,9 +52,11 @@ def _patterns() -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
     exact, patterns = set(), []
     for text in english_texts():
         literal = _PLACEHOLDER.sub(" ", text)
-        if not _WORD.search(literal):
+        letters = sum(len(w) for w in _WORD.findall(literal))
+        if not letters:
             continue  # "%(module)s – %(label)s: %(status)s" has no English word in it
-        if _PLACEHOLDER.search(text):
+        # "%(pos)s of %(total)s" filled with content ("Internet of Things") is no evidence
+        if _PLACEHOLDER.search(text) and letters >= _MIN_LETTERS:
             parts = [_bounded(p.strip(_EDGES)) for p in _PLACEHOLDER.split(text)]
             patterns.append(re.compile(r".+?".join(parts), re.S))
         exact.add(text.strip(_EDGES).casefold())

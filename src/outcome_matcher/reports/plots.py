@@ -30,6 +30,8 @@ _RC: dict[str, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "outcome-matcher",
 }
+# SVG ids of texts that are content (labels as written), not interface.
+CONTENT_IDS = ("requirement-", "module-", "unit-", "standard-")
 _METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
 
 
@@ -66,7 +68,9 @@ def _save(fig: Figure, fmt: PictureFormat, titles: dict[str, str]) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, dpi=DPI, metadata=_METADATA[fmt])
     data = buffer.getvalue()
-    return svg.add_titles(data, titles) if fmt == "svg" else data
+    if fmt == "png":
+        return data
+    return svg.mark_content(svg.add_titles(data, titles), CONTENT_IDS)
 
 
 def heatmap(report: Report, fmt: PictureFormat = "png", tr: Translator | None = None) -> bytes:
@@ -84,7 +88,10 @@ def heatmap(report: Report, fmt: PictureFormat = "png", tr: Translator | None = 
         _draw_units(ax, report, tr)
         _legend(fig, ax)
         # A figure title: an axes title re-measures every top tick label to place itself.
-        fig.suptitle(safe_text(truncate(report.provenance.standard_label, 80)), x=0.02, ha="left")
+        title = fig.suptitle(
+            safe_text(truncate(report.provenance.standard_label, 80)), x=0.02, ha="left"
+        )
+        title.set_gid("standard-title")
         return _save(fig, fmt, titles)
 
 
@@ -170,6 +177,8 @@ def _draw_units(ax: Axes, report: Report, tr: Translator) -> None:
     right = ax.secondary_yaxis("right")
     right.set_yticks([(s + e) / 2 for s, e in zip(starts, ends, strict=True)])
     right.set_yticklabels([safe_text(truncate(_shown(units[s], tr), 28)) for s in starts])
+    if by_unit:
+        _content_gids(right.get_yticklabels(), [units[s] for s in starts])
     right.tick_params(length=0)
 
 
@@ -197,6 +206,8 @@ def unit_chart(report: Report, fmt: PictureFormat = "png", tr: Translator | None
             left = [a + b for a, b in zip(left, counts, strict=True)]
         ax.set_yticks(range(len(units)))
         ax.set_yticklabels([safe_text(truncate(_shown(n, tr), 40)) for n in names])
+        if any(r.unit for r in report.requirements):
+            _content_gids(ax.get_yticklabels(), names)
         ax.invert_yaxis()
         ax.set_xlabel(tr.gettext("requirements"))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -215,6 +226,13 @@ def _group(unit: str | None, essential: bool, by_unit: bool) -> str:
     if by_unit:
         return unit or _NO_UNIT
     return "essential" if essential else "optional"
+
+
+def _content_gids(tick_labels: Sequence[Any], groups: Sequence[str]) -> None:
+    """Unit names are content: ids that the SVG marks translate="no" (the fallback is not)."""
+    for k, (label, group) in enumerate(zip(tick_labels, groups, strict=True)):
+        if group != _NO_UNIT:
+            label.set_gid(f"unit-{k}")
 
 
 def _shown(group: str, tr: Translator) -> str:
