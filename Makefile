@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install lint setup browser clean
+.PHONY: demo test install lint setup browser clean compile i18n-extract i18n-update
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,7 +13,24 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -c requirements.lock torch==2.13.0 -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) compile
+
+# Interface languages: the .po files are the source, the .mo files are built (never committed).
+LOCALES_DIR := src/outcome_matcher/i18n/locales
+BABEL_CFG   := src/outcome_matcher/i18n/babel.cfg
+
+compile: $(STAMP)
+	$(BIN)/pybabel compile --statistics -d $(LOCALES_DIR)
+
+# After changing interface strings: extract, merge into every .po, translate, then compile.
+i18n-extract: $(STAMP)
+	$(BIN)/pybabel extract -F $(BABEL_CFG) -k N_ --no-location --sort-output \
+	  --project outcome-matcher --copyright-holder "outcome-matcher authors" \
+	  -o $(LOCALES_DIR)/messages.pot src/outcome_matcher
+
+i18n-update: i18n-extract
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --no-location \
+	  -i $(LOCALES_DIR)/messages.pot -d $(LOCALES_DIR)
 
 setup: install
 	$(BIN)/outcome-matcher setup

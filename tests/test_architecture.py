@@ -15,7 +15,7 @@ ROOT = Path(outcome_matcher.__file__).parent
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("config", "errors"),
     ("schemas", "artifacts"),
-    ("text", "fileio", "levels"),
+    ("text", "fileio", "levels", "i18n"),
     ("frameworks", "catalogues", "encoders"),
     ("retrieval",),
     ("store",),

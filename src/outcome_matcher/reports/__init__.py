@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from outcome_matcher.reports.build import build_report, report_from_review, resolve_standard
+from outcome_matcher.reports.build import (
+    build_report,
+    report_from_review,
+    report_language,
+    resolve_standard,
+)
 from outcome_matcher.reports.data import Report
 from outcome_matcher.reports.diff import DiffReport, build_diff, diff_reports
 from outcome_matcher.reports.render import (
@@ -36,6 +41,7 @@ __all__ = [
     "render",
     "render_picture",
     "report_from_review",
+    "report_language",
     "resolve_standard",
     "sector_from_reports",
 ]

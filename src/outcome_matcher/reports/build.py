@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from outcome_matcher.errors import NotFoundError
+from outcome_matcher.errors import InputError, NotFoundError
+from outcome_matcher.i18n import DEFAULT, LOCALES, normalize
 from outcome_matcher.reports import levels
 from outcome_matcher.reports.data import (
     Evidence,
@@ -55,6 +56,18 @@ def resolve_standard(store: Store, framework: str, standard: str) -> str:
         if len(exact) == 1:
             return exact[0]
         raise
+
+
+def report_language(store: Store, user: str | None = None, lang: str | None = None) -> str:
+    """The report's language: `lang` if given, else the user's interface language, else English."""
+    if lang:
+        found = normalize(lang)
+        if found is None:
+            known = ", ".join(LOCALES)
+            raise InputError(f"unsupported report language {lang!r} (use {known})", field="lang")
+        return found
+    stored = store.get_user_language(user) if user else None
+    return normalize(stored) or DEFAULT
 
 
 def report_context(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from outcome_matcher.i18n import N_, Translator
 from outcome_matcher.text import BLOOM_LEVELS, BloomEstimate
 
 # Bloom's revised taxonomy: 1 remember, 2 understand, 3 apply, 4 analyse, 5 evaluate, 6 create.
@@ -17,12 +18,14 @@ TYPE_FLOOR: dict[str, int] = {"knowledge": 2, "skill": 3, "competence": 5}
 EQF_FLOOR: dict[int, int] = {1: 1, 2: 2, 3: 3, 4: 3, 5: 3, 6: 4, 7: 5, 8: 6}
 # An evidence outcome is "covered at a lower level" when it is more likely than not below.
 LOWER_AT = 0.5
-LEVEL_RULE = (
+# The rule's English text is the msgid; the threshold is filled in where it is shown.
+_LEVEL_RULE = N_(
     "expected Bloom level = max(type floor: knowledge>=understand, skill>=apply, "
     "competence>=evaluate; EQF/NQF level floor: 1 remember, 2 understand, 3-5 apply, "
     "6 analyse, 7 evaluate, 8 create); an outcome is at a lower level when "
-    f"P(Bloom level < expected) > {LOWER_AT:g}"
+    "P(Bloom level < expected) > %(threshold)s"
 )
+LEVEL_RULE = _LEVEL_RULE % {"threshold": f"{LOWER_AT:g}"}
 _NUMBER = re.compile(r"\d+")
 
 
@@ -56,3 +59,10 @@ def is_lower(probability: float | None) -> bool:
 
 def bloom_name(level: int | None) -> str:
     return BLOOM_LEVELS[level - 1] if level else "-"
+
+
+def level_rule(tr: Translator, recorded: str) -> str:
+    """The level rule in `tr`'s language; a report recorded under another rule keeps its text."""
+    if recorded != LEVEL_RULE:
+        return recorded
+    return tr.gettext(_LEVEL_RULE) % {"threshold": tr.decimal(LOWER_AT, 1)}

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
+from outcome_matcher.i18n import N_, Translator, labels, translator
 from outcome_matcher.reports import svg
 from outcome_matcher.reports.data import Report
 
@@ -29,6 +30,8 @@ _RC: dict[str, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "outcome-matcher",
 }
+# SVG ids of texts that are content (labels as written), not interface.
+CONTENT_IDS = ("requirement-", "module-", "unit-", "standard-")
 _METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
 
 
@@ -65,28 +68,34 @@ def _save(fig: Figure, fmt: PictureFormat, titles: dict[str, str]) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, dpi=DPI, metadata=_METADATA[fmt])
     data = buffer.getvalue()
-    return svg.add_titles(data, titles) if fmt == "svg" else data
+    if fmt == "png":
+        return data
+    return svg.mark_content(svg.add_titles(data, titles), CONTENT_IDS)
 
 
-def heatmap(report: Report, fmt: PictureFormat = "png") -> bytes:
+def heatmap(report: Report, fmt: PictureFormat = "png", tr: Translator | None = None) -> bytes:
     """Requirements (rows) x modules (columns): colour is the score, marks are the statuses."""
+    tr = tr or translator()
     rows, cols = len(report.requirements), len(report.modules)
     width = max(7.0, 4.6 + COL_INCHES * cols)
     height = max(3.0, 2.2 + ROW_INCHES * rows)
     with _figure(width, height) as fig:
         ax = fig.add_subplot()
         if rows and cols:
-            _draw_scores(fig, ax, report)
-            _draw_marks(ax, report)
-        titles = _label_axes(ax, report)
-        _draw_units(ax, report)
+            _draw_scores(fig, ax, report, tr)
+            _draw_marks(ax, report, tr)
+        titles = _label_axes(ax, report, tr)
+        _draw_units(ax, report, tr)
         _legend(fig, ax)
         # A figure title: an axes title re-measures every top tick label to place itself.
-        fig.suptitle(safe_text(truncate(report.provenance.standard_label, 80)), x=0.02, ha="left")
+        title = fig.suptitle(
+            safe_text(truncate(report.provenance.standard_label, 80)), x=0.02, ha="left"
+        )
+        title.set_gid("standard-title")
         return _save(fig, fmt, titles)
 
 
-def _draw_scores(fig: Figure, ax: Axes, report: Report) -> None:
+def _draw_scores(fig: Figure, ax: Axes, report: Report, tr: Translator) -> None:
     import numpy as np
     from matplotlib.colors import Normalize
     from matplotlib.ticker import MaxNLocator
@@ -103,10 +112,13 @@ def _draw_scores(fig: Figure, ax: Axes, report: Report) -> None:
     bar = fig.colorbar(mesh, ax=ax, location="bottom", shrink=0.5, aspect=40, pad=0.01)
     bar.locator = MaxNLocator(5)
     bar.update_ticks()
-    bar.set_label(f"score (operating threshold {report.provenance.threshold:.3f})")
+    threshold = tr.decimal(report.provenance.threshold)
+    bar.set_label(
+        tr.gettext("score (operating threshold %(threshold)s)") % {"threshold": threshold}
+    )
 
 
-def _draw_marks(ax: Axes, report: Report) -> None:
+def _draw_marks(ax: Axes, report: Report, tr: Translator) -> None:
     styles = {
         "confirmed": {"marker": "o", "color": "#1b5e20"},
         "partial": {"marker": "o", "color": "#81c784"},
@@ -123,10 +135,11 @@ def _draw_marks(ax: Axes, report: Report) -> None:
         ]
         if points:
             xs, ys = zip(*points, strict=True)
-            ax.scatter(xs, ys, s=22, linewidths=1.2, label=status, **style)  # type: ignore[arg-type]
+            name = labels.label(tr, "status", status)
+            ax.scatter(xs, ys, s=22, linewidths=1.2, label=name, **style)  # type: ignore[arg-type]
 
 
-def _label_axes(ax: Axes, report: Report) -> dict[str, str]:
+def _label_axes(ax: Axes, report: Report, tr: Translator) -> dict[str, str]:
     """Tick labels, cut short; returns the full texts by SVG element id."""
     reqs, mods = report.requirements, report.modules
     ax.set_xlim(0, max(len(mods), 1))
@@ -141,15 +154,17 @@ def _label_axes(ax: Axes, report: Report) -> dict[str, str]:
     for i, (label, req) in enumerate(zip(ax.get_yticklabels(), reqs, strict=True)):
         label.set_gid(f"requirement-{i}")
         label.set_fontweight("bold" if req.essential else "normal")
-        kind = "essential" if req.essential else "optional"
-        titles[f"requirement-{i}"] = f"{req.label} ({kind}; {req.status})"
+        kind = labels.label(tr, "group", "essential" if req.essential else "optional")
+        titles[f"requirement-{i}"] = (
+            f"{req.label} ({kind}; {labels.label(tr, 'status', req.status)})"
+        )
     for j, (label, module) in enumerate(zip(ax.get_xticklabels(), mods, strict=True)):
         label.set_gid(f"module-{j}")
         titles[f"module-{j}"] = f"{module.code}: {module.title}"
     return titles
 
 
-def _draw_units(ax: Axes, report: Report) -> None:
+def _draw_units(ax: Axes, report: Report, tr: Translator) -> None:
     """Lines between units (or essential and optional) and their names on the right."""
     by_unit = any(r.unit for r in report.requirements)
     units = [_group(r.unit, r.essential, by_unit) for r in report.requirements]
@@ -161,7 +176,9 @@ def _draw_units(ax: Axes, report: Report) -> None:
     ends = [*starts[1:], len(units)]
     right = ax.secondary_yaxis("right")
     right.set_yticks([(s + e) / 2 for s, e in zip(starts, ends, strict=True)])
-    right.set_yticklabels([safe_text(truncate(units[s], 28)) for s in starts])
+    right.set_yticklabels([safe_text(truncate(_shown(units[s], tr), 28)) for s in starts])
+    if by_unit:
+        _content_gids(right.get_yticklabels(), [units[s] for s in starts])
     right.tick_params(length=0)
 
 
@@ -171,8 +188,9 @@ def _legend(fig: Figure, ax: Axes) -> None:
         fig.legend(loc="outside lower center", ncols=5, frameon=False)
 
 
-def unit_chart(report: Report, fmt: PictureFormat = "png") -> bytes:
+def unit_chart(report: Report, fmt: PictureFormat = "png", tr: Translator | None = None) -> bytes:
     """Requirements per unit, stacked: confirmed, suggested only, gap."""
+    tr = tr or translator()
     units = _unit_counts(report)
     names = [u for u, _ in units]
     from matplotlib.ticker import MaxNLocator
@@ -182,24 +200,46 @@ def unit_chart(report: Report, fmt: PictureFormat = "png") -> bytes:
         left = [0] * len(units)
         for status, colour in STATUS_COLOURS.items():
             counts = [c[status] for _, c in units]
-            bars = ax.barh(range(len(units)), counts, left=left, color=colour, label=status)
+            name = tr.gettext(_CHART_NAMES[status])
+            bars = ax.barh(range(len(units)), counts, left=left, color=colour, label=name)
             ax.bar_label(bars, labels=[str(c) if c else "" for c in counts], label_type="center")
             left = [a + b for a, b in zip(left, counts, strict=True)]
         ax.set_yticks(range(len(units)))
-        ax.set_yticklabels([safe_text(truncate(n, 40)) for n in names])
+        ax.set_yticklabels([safe_text(truncate(_shown(n, tr), 40)) for n in names])
+        if any(r.unit for r in report.requirements):
+            _content_gids(ax.get_yticklabels(), names)
         ax.invert_yaxis()
-        ax.set_xlabel("requirements")
+        ax.set_xlabel(tr.gettext("requirements"))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False, ncols=3)
         by_unit = any(r.unit for r in report.requirements)
-        ax.set_title("Coverage by unit" if by_unit else "Coverage", loc="left")
+        title = tr.gettext("Coverage by unit") if by_unit else tr.gettext("Coverage")
+        ax.set_title(safe_text(title), loc="left")
         return _save(fig, fmt, {})
+
+
+_NO_UNIT = N_("(no unit)")
+_CHART_NAMES = {"confirmed": N_("confirmed"), "suggested": N_("suggested only"), "gap": N_("gap")}
 
 
 def _group(unit: str | None, essential: bool, by_unit: bool) -> str:
     if by_unit:
-        return unit or "(no unit)"
+        return unit or _NO_UNIT
     return "essential" if essential else "optional"
+
+
+def _content_gids(tick_labels: Sequence[Any], groups: Sequence[str]) -> None:
+    """Unit names are content: ids that the SVG marks translate="no" (the fallback is not)."""
+    for k, (label, group) in enumerate(zip(tick_labels, groups, strict=True)):
+        if group != _NO_UNIT:
+            label.set_gid(f"unit-{k}")
+
+
+def _shown(group: str, tr: Translator) -> str:
+    """A group's name as drawn: units as written, the fallback names translated."""
+    if group == _NO_UNIT:
+        return tr.gettext(_NO_UNIT)
+    return labels.label(tr, "group", group) if group in labels.GROUPS else group
 
 
 def _unit_counts(report: Report) -> list[tuple[str, dict[str, int]]]:

@@ -1,4 +1,4 @@
-"""One entry point for every output: render(report, format, path) -> bytes."""
+"""One entry point for every output: render(report, format, path, lang) -> bytes."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from outcome_matcher.errors import InputError
+from outcome_matcher.i18n import Translator, translator
 from outcome_matcher.reports import html, plots, tabular, xlsx
 from outcome_matcher.reports.data import Report
 from outcome_matcher.reports.diff import DiffReport
@@ -24,20 +25,27 @@ MEDIA_TYPES: dict[str, str] = {
 }
 
 
-def _html(report: AnyReport) -> bytes:
+def _html(report: AnyReport, tr: Translator) -> bytes:
     if isinstance(report, Report):
-        return html.render_report(report)
+        return html.render_report(report, tr)
     if isinstance(report, SectorReport):
-        return html.render_sector(report)
-    return html.render_diff(report)
+        return html.render_sector(report, tr)
+    return html.render_diff(report, tr)
 
 
-def render(report: AnyReport, format: ReportFormat, path: Path | None = None) -> bytes:
-    """The report as a file's bytes; also written to `path` when one is given."""
+def render(
+    report: AnyReport, format: ReportFormat, path: Path | None = None, lang: str | None = None
+) -> bytes:
+    """The report as a file's bytes; also written to `path` when one is given.
+
+    `lang` is the interface language of HTML and XLSX (headings, sheet names, column titles);
+    CSV and JSON keep their English machine-readable columns whatever `lang` says.
+    """
+    tr = translator(lang)
     if format == "html":
-        data = _html(report)
+        data = _html(report, tr)
     elif format == "xlsx":
-        data = xlsx.render_xlsx(report)
+        data = xlsx.render_xlsx(report, tr)
     elif format == "csv":
         data = tabular.render_csv(report)
     elif format == "json":
@@ -51,11 +59,15 @@ def render(report: AnyReport, format: ReportFormat, path: Path | None = None) ->
 
 
 def render_picture(
-    report: Report, kind: PictureKind, format: plots.PictureFormat, path: Path | None = None
+    report: Report,
+    kind: PictureKind,
+    format: plots.PictureFormat,
+    path: Path | None = None,
+    lang: str | None = None,
 ) -> bytes:
-    """The heatmap or the coverage-by-unit chart as PNG or SVG."""
+    """The heatmap or the coverage-by-unit chart as PNG or SVG, titled in `lang`."""
     draw = plots.heatmap if kind == "heatmap" else plots.unit_chart
-    data = draw(report, format)
+    data = draw(report, format, translator(lang))
     if path is not None:
         path.write_bytes(data)
     return data

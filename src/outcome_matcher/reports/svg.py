@@ -1,4 +1,4 @@
-"""SVG post-processing: full texts as <title> tooltips, and markup ready to inline in HTML."""
+"""SVG post-processing: <title> tooltips, content marked translate="no", markup for inlining."""
 
 from __future__ import annotations
 
@@ -24,6 +24,18 @@ def add_titles(data: bytes, titles: dict[str, str]) -> bytes:
             element.insert(0, title)
     data = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return data
+
+
+def mark_content(data: bytes, prefixes: tuple[str, ...]) -> bytes:
+    """Mark elements whose id starts with one of `prefixes` translate="no": content, as written."""
+    root = ET.fromstring(data)
+    found = [e for e in root.iter() if e.get("id", "").startswith(prefixes)]
+    if not found:
+        return data
+    for element in found:
+        element.set("translate", "no")
+    marked: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return marked
 
 
 _REFS = re.compile(r'(\bid="|url\(#|href="#)')

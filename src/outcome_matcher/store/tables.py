@@ -229,6 +229,7 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool]
     created: Mapped[datetime]
+    lang: Mapped[str | None] = mapped_column(String(16), default=None)  # interface language
 
 
 class TokenRow(Base):

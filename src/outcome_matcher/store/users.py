@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 from typing import cast
@@ -10,13 +11,15 @@ from typing import cast
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from outcome_matcher.errors import AuthError, ConflictError, NotFoundError
+from outcome_matcher.errors import AuthError, ConflictError, InputError, NotFoundError
 from outcome_matcher.store.base import StoreBase, audit
 from outcome_matcher.store.public import Role, UserInfo
 from outcome_matcher.store.tables import TokenRow, UserRow, utcnow
 
 # Recording every request's use would turn each read into a write; a minute's precision is enough.
 LAST_USED_PRECISION = timedelta(minutes=1)
+# A BCP 47 / gettext language tag: 'ru', 'uz_Cyrl', 'kk-KZ'.
+_LANG = re.compile(r"[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8}){0,2}")
 
 
 def hash_token(token: str) -> str:
@@ -112,3 +115,16 @@ class UsersRepo(StoreBase):
             with self._write() as s:
                 s.execute(update(TokenRow).where(TokenRow.id == tok.id).values(last_used=now))
         return user_info(user)
+
+    def get_user_language(self, name: str) -> str | None:
+        """The interface language `name` chose (None: follow the browser)."""
+        with self._read() as s:
+            return user_row(s, name).lang
+
+    def set_user_language(self, name: str, lang: str | None, *, actor: str = "system") -> None:
+        """Remember `name`'s interface language; None forgets it."""
+        if lang is not None and not _LANG.fullmatch(lang):
+            raise InputError(f"not a language tag: {lang!r}", field="lang", value=lang)
+        with self._write() as s:
+            user_row(s, name).lang = lang
+            audit(s, actor, "user.language", "user", name, {"lang": lang})

@@ -5,12 +5,20 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from outcome_matcher.web import auth_pages, history, pages, queue, search
+from outcome_matcher.web import (
+    auth_pages,
+    history,
+    language,
+    pages,
+    queue,
+    report_page,
+    search,
+)
 from outcome_matcher.web.templating import STATIC_DIR
 
 
 def install_web(app: FastAPI) -> None:
     """Mount the reviewer UI's routes and static files on `app`."""
-    for module in (auth_pages, pages, queue, search, history):
+    for module in (auth_pages, language, pages, queue, search, history, report_page):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -9,8 +9,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from outcome_matcher.api.deps import StoreDep
 from outcome_matcher.errors import AuthError
-from outcome_matcher.web.session import COOKIE, WebSession, check_csrf, check_origin, safe_next
-from outcome_matcher.web.strings import t
+from outcome_matcher.web.session import (
+    COOKIE,
+    WebSession,
+    check_csrf,
+    check_origin,
+    request_translator,
+    safe_next,
+)
 from outcome_matcher.web.templating import HtmlRoute, render
 
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
@@ -33,7 +39,9 @@ def login(
     try:
         store.authenticate(token.strip())
     except AuthError:
-        context = {"next": safe_next(next), "error": t("login.bad"), "session": None}
+        tr = request_translator(request)
+        message = tr.gettext("That token is not valid or its user is deactivated.")
+        context = {"next": safe_next(next), "error": message, "session": None}
         return render(request, "login.html", context, status_code=401)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(

@@ -1,26 +1,13 @@
-"""Template filters: numbers, times, shortened text and shared-term highlighting."""
+"""Template filters: shortened text and shared-term highlighting (numbers and dates: i18n)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from datetime import datetime
 
 from markupsafe import Markup, escape
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0%}"
-
-
-def num(value: float | None, digits: int = 3) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
-
-
-def when(value: datetime) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def short(text: str | None, limit: int = 48) -> str:

@@ -7,9 +7,9 @@ from fastapi.responses import HTMLResponse
 
 from outcome_matcher.api.deps import StoreDep
 from outcome_matcher.errors import NotFoundError
+from outcome_matcher.i18n import Translator
 from outcome_matcher.store import DecisionPublic, Store
 from outcome_matcher.web.session import WebSession
-from outcome_matcher.web.strings import t
 from outcome_matcher.web.templating import HtmlRoute, render
 
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
@@ -29,6 +29,7 @@ def labels(store: Store, framework: str, ids: list[str]) -> dict[str, str]:
 
 
 def _title(
+    tr: Translator,
     programme: str | None,
     module: str | None,
     standard: str | None,
@@ -36,14 +37,16 @@ def _title(
     names: dict[str, str],
 ) -> str:
     if module and competency:
-        return t("history.for_link", module=module, label=names.get(competency, competency))
+        label = names.get(competency, competency)
+        return tr.gettext("Link %(module)s – %(label)s") % {"module": module, "label": label}
     if module:
-        return t("history.for_module", module=module, programme=programme)
+        text = tr.gettext("Module %(module)s of %(programme)s")
+        return text % {"module": module, "programme": programme}
     if standard:
-        return t("history.for_standard", standard=names.get(standard, standard))
+        return tr.gettext("Standard %(standard)s") % {"standard": names.get(standard, standard)}
     if programme:
-        return t("history.for_programme", programme=programme)
-    return t("history.all")
+        return tr.gettext("Programme %(programme)s") % {"programme": programme}
+    return tr.gettext("All decisions")
 
 
 def _newest(decisions: list[DecisionPublic]) -> list[DecisionPublic]:
@@ -78,7 +81,7 @@ def history(
         names[standard] = store.get_standard(framework, standard).label
     context = {
         "session": session,
-        "title": _title(programme, module, standard, competency, names),
+        "title": _title(session.tr, programme, module, standard, competency, names),
         "decisions": decisions,
         "names": names,
         "truncated": len(found) > LIMIT,

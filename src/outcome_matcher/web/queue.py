@@ -105,7 +105,7 @@ def _render(
     keys = [(it.cell.module_code, it.cell.competency_id) for it in items]
     item = None
     if focus[0] and focus[1]:
-        item = focused_item(review, focus[0], focus[1])
+        item = focused_item(review, focus[0], focus[1], session.tr)
         i = keys.index(focus) if focus in keys else i
     elif items:
         i = min(i, len(items) - 1)

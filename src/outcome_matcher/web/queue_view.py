@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from outcome_matcher.errors import NotFoundError
+from outcome_matcher.i18n import Translator
 from outcome_matcher.review.programme import ProgrammeReview, QueueItem, review_queue
 from outcome_matcher.schemas import Competency
 from outcome_matcher.store import DecisionPublic, OutcomeRef, Store
@@ -78,12 +79,15 @@ def queue_items(review: ProgrammeReview, filters: Filters) -> list[QueueItem]:
     return items
 
 
-def focused_item(review: ProgrammeReview, module: str, competency: str) -> QueueItem:
+def focused_item(
+    review: ProgrammeReview, module: str, competency: str, tr: Translator
+) -> QueueItem:
     """Any link of the matrix, decided or not (a click on a cell)."""
     titles = {m.code: m.title for m in review.modules}
     refs = {r.competency_id: r for r in review.requirements}
     if module not in titles or competency not in refs:
-        raise NotFoundError(f"no link {module} – {competency} in this matrix")
+        text = tr.gettext("There is no link %(module)s – %(competency)s in this matrix.")
+        raise NotFoundError(text % {"module": module, "competency": competency})
     return QueueItem(review.cell(module, competency), refs[competency], titles[module], False)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 from urllib.parse import quote, urlsplit
 
@@ -12,10 +12,11 @@ from fastapi import Depends, Request
 
 from outcome_matcher.api.deps import StoreDep
 from outcome_matcher.errors import AuthError, ForbiddenError
+from outcome_matcher.i18n import Translator, from_accept_language, normalize, translator
 from outcome_matcher.store.public import DECIDING_ROLES, UserInfo
-from outcome_matcher.web.strings import t
 
 COOKIE = "om_token"
+LANG_COOKIE = "om_lang"
 
 
 class LoginRequired(AuthError):
@@ -32,6 +33,7 @@ class Session:
 
     user: UserInfo
     csrf: str
+    tr: Translator = field(default_factory=translator)
 
     @property
     def can_decide(self) -> bool:
@@ -67,27 +69,50 @@ def get_session(request: Request, store: StoreDep) -> Session:
         user = store.authenticate(token)
     except AuthError:
         raise LoginRequired(_here(request)) from None
-    return Session(user=user, csrf=csrf_for(token))
+    # the user's remembered language wins over the cookie and the browser (web.language)
+    request.state.lang = store.get_user_language(user.name)
+    return Session(user=user, csrf=csrf_for(token), tr=request_translator(request))
+
+
+def request_language(request: Request) -> str:
+    """The user's stored choice, else the switch's cookie, else the browser's Accept-Language."""
+    return (
+        normalize(getattr(request.state, "lang", None))
+        or normalize(request.cookies.get(LANG_COOKIE))
+        or from_accept_language(request.headers.get("accept-language"))
+    )
+
+
+def request_translator(request: Request) -> Translator:
+    return translator(request_language(request))
 
 
 WebSession = Annotated[Session, Depends(get_session)]
+
+
+def _csrf_failed(request: Request) -> ForbiddenError:
+    tr = request_translator(request)
+    return ForbiddenError(
+        tr.gettext("The form expired or came from another site; reload the page and try again.")
+    )
 
 
 def check_origin(request: Request) -> None:
     """Refuse cross-site form posts whose Origin names another host."""
     origin = request.headers.get("origin")
     if origin and origin != "null" and urlsplit(origin).netloc != request.url.netloc:
-        raise ForbiddenError(t("csrf.failed"))
+        raise _csrf_failed(request)
 
 
 def check_csrf(request: Request, session: Session, submitted: str) -> None:
     """SameSite=Strict cookie plus the per-session token plus the Origin check."""
     check_origin(request)
     if not hmac.compare_digest(submitted, session.csrf):
-        raise ForbiddenError(t("csrf.failed"))
+        raise _csrf_failed(request)
 
 
 def require_decider(session: Session) -> None:
     """Auditors (and deactivated users) read only; the store refuses them too."""
     if not session.can_decide:
-        raise ForbiddenError(t("queue.readonly"), role=session.user.role)
+        message = session.tr.gettext("Auditors can see everything but cannot record decisions.")
+        raise ForbiddenError(message, role=session.user.role)

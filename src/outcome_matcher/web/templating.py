@@ -1,8 +1,9 @@
-"""Jinja2 environment, HTML error pages and the route class that renders errors as pages."""
+"""Jinja2 environments (one per interface language), HTML error pages and the error route class."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -13,34 +14,56 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from outcome_matcher.errors import OutcomeMatcherError
+from outcome_matcher.i18n import LOCALES, endonym, labels, translator
 from outcome_matcher.web import format as fmt
-from outcome_matcher.web.session import COOKIE, LoginRequired, login_url
-from outcome_matcher.web.strings import language_name, t
+from outcome_matcher.web.labels import KEY_NAMES, SHOW_NAMES
+from outcome_matcher.web.session import COOKIE, LoginRequired, login_url, request_translator
 
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-def _environment() -> Environment:
+def _environment(lang: str) -> Environment:
     env = Environment(
         loader=PackageLoader("outcome_matcher.web", "templates"),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.globals.update(t=t, language_name=language_name)
+    tr = translator(lang)
+    # One environment per language: the callables are installed once, never swapped per request.
+    env.install_gettext_callables(tr.gettext, tr.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        html_lang=tr.html_lang,
+        language_name=tr.language_name,
+        label=partial(labels.label, tr),
+        bloom=partial(labels.bloom, tr),
+        show_names=SHOW_NAMES,
+        key_names=KEY_NAMES,
+        languages=[(code, endonym(code), code.replace("_", "-")) for code in LOCALES],
+    )
     env.filters.update(
-        pct=fmt.pct, num=fmt.num, when=fmt.when, short=fmt.short, highlight=fmt.highlight
+        pct=tr.percent, num=tr.decimal, when=tr.datetime, short=fmt.short, highlight=fmt.highlight
     )
     return env
 
 
-templates = Jinja2Templates(env=_environment())
+@lru_cache(maxsize=len(LOCALES))
+def templates_for(lang: str) -> Jinja2Templates:
+    return Jinja2Templates(env=_environment(lang))
+
+
+def _here(request: Request) -> str:
+    query = f"?{request.url.query}" if request.url.query else ""
+    return request.url.path + query
 
 
 def render(
     request: Request, name: str, context: Mapping[str, Any], status_code: int = 200
 ) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, dict(context), status_code=status_code)
+    tr = request_translator(request)
+    page = {"lang": tr.lang, "here": _here(request)} | dict(context)
+    return templates_for(tr.lang).TemplateResponse(request, name, page, status_code=status_code)
 
 
 def error_page(request: Request, error: OutcomeMatcherError) -> Response:

@@ -1,0 +1,21 @@
+"""Users' interface language (nullable: None follows the browser's Accept-Language)."""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0007"
+down_revision: str | None = "0006"
+branch_labels: str | None = None
+depends_on: str | None = None
+
+
+def upgrade() -> None:
+    """Add users.lang."""
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(sa.Column("lang", sa.String(length=16), nullable=True))
+
+
+def downgrade() -> None:
+    """Drop users.lang."""
+    with op.batch_alter_table("users") as batch:
+        batch.drop_column("lang")
