@@ -101,7 +101,7 @@ def test_not_a_model_folder(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("model", "command"),
     [
-        ("multilingual-e5-small", "python -m outcome_matcher.encoders.build_e5"),
+        ("multilingual-e5-small", "outcome-matcher setup"),
         # The default also merges the shipped adapter: setup does both steps.
         ("multilingual-e5-small-esco", "outcome-matcher setup"),
     ],

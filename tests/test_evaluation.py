@@ -380,21 +380,33 @@ def test_evaluate_command_needs_a_framework_for_user_gold(tmp_path: Path) -> Non
         evaluate_command(Settings(data_dir=tmp_path), None, gold, None, None)
 
 
-def test_evaluation_command_rejects_bad_fields_and_missing_seed_index(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from outcome_matcher.evaluation.__main__ import main
+def test_evaluation_command_rejects_bad_fields_and_missing_seed_index(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
 
-    monkeypatch.setenv("OUTCOME_MATCHER_DATA_DIR", str(tmp_path))
-    with pytest.raises(SystemExit) as bad_fields:
-        main(["--fields", "alt_label"])
-    assert bad_fields.value.code == 2
-    assert "fields must include label" in capsys.readouterr().err
-    with pytest.raises(SystemExit) as no_index:
-        main(["--seed-index", str(tmp_path / "nowhere")])
-    assert no_index.value.code == 2
-    assert "no index at" in capsys.readouterr().err
+    from outcome_matcher.cli import app
+
+    env = {"OUTCOME_MATCHER_DATA_DIR": str(tmp_path)}
+    bad_fields = CliRunner().invoke(app, ["evaluate", "--fields", "alt_label"], env=env)
+    assert bad_fields.exit_code == 2
+    assert "fields must include label" in bad_fields.stderr
+    no_index = CliRunner().invoke(
+        app, ["evaluate", "--seed-index", str(tmp_path / "nowhere")], env=env
+    )
+    assert no_index.exit_code == 2
+    assert "no index at" in " ".join(no_index.stderr.split())
     assert not (tmp_path / "evaluation").exists()  # nothing written before the error
+
+
+def test_the_module_entry_point_takes_the_old_sets_spelling() -> None:
+    from outcome_matcher.evaluation.__main__ import _repeated_sets
+
+    assert _repeated_sets(["--sets", "tech", "house", "--markdown"]) == [
+        "--sets",
+        "tech",
+        "--sets",
+        "house",
+        "--markdown",
+    ]
 
 
 def test_calibrated_evaluation_thresholds_confidence_and_adds_reliability(

@@ -171,7 +171,7 @@ def cli_env(
 ) -> ApiEnv:
     """The CLI over the tiny store: same data directory, tiny encoder instead of e5."""
     monkeypatch.setenv("OUTCOME_MATCHER_DATA_DIR", str(two_versions.settings.data_dir))
-    monkeypatch.setattr("outcome_matcher.encoders.load_encoder", lambda settings: tiny_encoder)
+    monkeypatch.setattr("outcome_matcher.cli.report.load_encoder", lambda settings: tiny_encoder)
     return two_versions
 
 

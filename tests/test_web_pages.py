@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ApiEnv
 from outcome_matcher.errors import InputError
-from outcome_matcher.web import queue
+from outcome_matcher.review import decisions
 from outcome_matcher.web.session import csrf_for
 
 CTX = {"programme": "BSC-SD", "framework": "demo", "standard": "SD Software developer"}
@@ -118,7 +118,7 @@ def test_a_missing_reason_is_asked_for_not_lost(
     def refuse(*args: object) -> None:
         raise InputError("rejecting a high-confidence suggestion needs a reason", field="reason")
 
-    monkeypatch.setattr(queue, "enforce_reason_rule", refuse)
+    monkeypatch.setattr(decisions, "enforce_reason_rule", refuse)
     _login(api_env, "reviewer")
     response = _decide(api_env, "reviewer", "rejected")
     assert response.status_code == 422
