@@ -24,7 +24,11 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 def occupation_csv(label: str, out: Path) -> int:
     occ = next(r for r in _rows("occupations_en.csv.gz") if r["preferredLabel"] == label)
-    rel = [r for r in _rows("occupationSkillRelations.csv.gz") if r["occupationUri"] == occ["conceptUri"]]
+    rel = [
+        r
+        for r in _rows("occupationSkillRelations.csv.gz")
+        if r["occupationUri"] == occ["conceptUri"]
+    ]
     essential = {r["skillUri"]: r["relationType"] == "essential" for r in rel}
     skills = [r for r in _rows("skills_en.csv.gz") if r["conceptUri"] in essential]
     with out.open("w", encoding="utf-8", newline="") as f:
