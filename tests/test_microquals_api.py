@@ -183,3 +183,30 @@ def test_recognise_rejects_bad_files(env: ApiEnv) -> None:
         headers=env.auth("reviewer"),
     )
     assert big.status_code == 422
+
+
+def test_outcome_grain_weighs_a_share_of_the_module(env: ApiEnv) -> None:
+    force_confidence(env, high=True)
+    body = _propose(env, competency_ids=["SD-02"], standard=None, grain="outcome").json()
+    (chosen,) = body["chosen"]
+    # one of CHEAP's two outcomes: half of its 3 credits, the lightest item covering SD-02
+    assert chosen["key"].startswith("mq/BSC-T/CHEAP#") and body["total_credits"] == 1.5
+    assert len(body["micro_qualification"]["learning_outcomes"]) == 1
+
+
+def test_check_a_proposal(env: ApiEnv) -> None:
+    mq = complete(targets=None).model_dump(mode="json")
+    payload = {
+        "micro_qualification": mq,
+        "framework": "demo",
+        "standard": STD,
+        "catalogues": ["mq"],
+    }
+    force_confidence(env, high=False)
+    low = env.client.post("/micro-qualifications/check", json=payload, headers=env.auth("auditor"))
+    assert low.status_code == 200 and low.json()["coverage"] == 0.0
+    assert low.json()["missing"] == [] and len(low.json()["uncovered"]) == 4
+    force_confidence(env, high=True)
+    high = env.client.post("/micro-qualifications/check", json=payload, headers=env.auth("auditor"))
+    assert high.json()["coverage"] == 1.0
+    assert {o["module"] for o in high.json()["overlap"]} == {"mq/BSC-T/CHEAP", "mq/BSC-T/DEAR"}
