@@ -77,6 +77,7 @@ class DesignResult(BaseModel):
     coverage: float
     total_credits: float
     candidates: list[str] = Field(description="every item key that covers some target")
+    titles: dict[str, str] = Field(description="module title of each candidate item")
     operating_threshold: float
     solver: str
 
@@ -111,6 +112,7 @@ def design(
         coverage=round(1 - len(result.residual) / len(ids), 4),
         total_credits=result.total_credits,
         candidates=sorted(_keys(pool, request.grain)),
+        titles={k: pool.module_of[k.split("#", 1)[0]][1].title for k in _keys(pool, request.grain)},
         operating_threshold=matcher.threshold,
         solver=result.solver,
     )
