@@ -76,6 +76,18 @@ PARTICIPATION: dict[str, str] = {
     "blended": N_("blended"),
 }
 SIGNOFF_VERDICT: dict[str, str] = {"approved": N_("approved"), "rejected": N_("rejected")}
+# The mandatory Annex I elements, by the names MicroQualification.missing_mandatory() returns.
+ELEMENT: dict[str, str] = {
+    "title": N_("Title"),
+    "awarding_body": N_("Awarding body"),
+    "awarding_body.country": N_("Country or region of the awarding body"),
+    "learning_outcomes": N_("Learning outcomes"),
+    "workload": N_("Workload"),
+    "level": N_("Level"),
+    "assessment": N_("Assessment"),
+    "participation": N_("Form of participation"),
+    "quality_assurance": N_("Quality assurance"),
+}
 TABLES: dict[str, dict[str, str]] = {
     "status": STATUS,
     "verdict": VERDICT,
@@ -91,6 +103,7 @@ TABLES: dict[str, dict[str, str]] = {
     "recognition": RECOGNITION,
     "participation": PARTICIPATION,
     "signoff": SIGNOFF_VERDICT,
+    "element": ELEMENT,
 }
 
 
