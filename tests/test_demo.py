@@ -11,6 +11,7 @@ from pathlib import Path
 from outcome_matcher.cli.demo import prepare_demo
 from outcome_matcher.config import Settings
 from outcome_matcher.encoders import Encoder, SentenceTransformerEncoder
+from outcome_matcher.microquals.demo import demo_targets
 from outcome_matcher.retrieval.index import FrameworkIndex
 from outcome_matcher.store import Store
 
@@ -74,3 +75,42 @@ def test_prepare_demo_reindexes_after_a_model_switch(
         assert FrameworkIndex.load_meta(settings.indexes_dir / "esco").fingerprint == (
             switched.fingerprint
         )
+
+
+def _developer_cut(target: Path) -> None:
+    """The skills the ESCO occupation "software developer" requires, and its relations."""
+    source = CORPORA / "esco_v1.1.1_en"
+    target.mkdir(parents=True)
+    occupation = "http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1"
+    with gzip.open(source / "occupationSkillRelations.csv.gz", "rt", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    relations = [rows[0], *(r for r in rows[1:] if r[0] == occupation)]
+    kept = {r[3] for r in relations[1:]}
+    with gzip.open(source / "skills_en.csv.gz", "rt", encoding="utf-8") as f:
+        skills = [r for i, r in enumerate(csv.reader(f)) if i == 0 or r[1] in kept]
+    _write(target / "skills_en.csv.gz", skills)
+    _write(target / "occupationSkillRelations.csv.gz", relations)
+    shutil.copy(source / "occupations_en.csv.gz", target)
+
+
+def test_demo_designs_one_micro_qualification(tiny_encoder: Encoder, tmp_path: Path) -> None:
+    corpora = tmp_path / "corpora"
+    _developer_cut(corpora / "esco_v1.1.1_en")
+    (corpora / "samples").mkdir()
+    shutil.copy(CORPORA / "samples" / "software_developer_en.yaml", corpora / "samples")
+    settings = Settings(data_dir=tmp_path / "data")
+    with Store.open(settings.db_url, migrate=True) as store:
+        first = prepare_demo(settings, store, tiny_encoder, corpora)
+        assert first.imported[-1].startswith("micro-qualification 'Software testing and debugging'")
+        again = prepare_demo(settings, store, tiny_encoder, corpora)
+        assert not any(i.startswith("micro-qualification") for i in again.imported)
+        (record,) = store.list_micro_qualifications()
+        mq = record.micro_qualification
+        assert record.owner == "admin" and mq.title == "Software testing and debugging"
+        targets = demo_targets(store, "esco")
+        labels = [c.label for c in store.get_competencies("esco", targets)]
+        assert sorted(labels) == ["ICT debugging tools", "debug software", "software anomalies"]
+        assert mq.targets is not None and mq.targets.competency_ids == targets
+        assert mq.awarding_body is not None and mq.awarding_body.name == "Demo University"
+        # What the demo cannot fill depends on the model's matches: at most outcomes, workload.
+        assert set(mq.missing_mandatory()) <= {"learning_outcomes", "workload"}

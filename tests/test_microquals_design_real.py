@@ -67,7 +67,7 @@ def _suggestion(catalogue: Catalogue, module: str, uri: str, confidence: float) 
     found = next(m for m in catalogue.programmes[0].modules if m.code == module)
     outcome = found.outcomes[2]
     return SuggestionRecord(
-        run_id=1, programme_code="BSC-SD", module_code=module, outcome_key=outcome.id,
+        run_id=1, programme_code="BSC-SD", module_code=module, outcome_id=outcome.id,
         outcome_text=outcome.text, competency_id=uri, label="", rank=1, score=0.9,
         confidence=confidence, evidence="",
     )  # fmt: skip

@@ -13,9 +13,10 @@ from sqlalchemy import create_engine, inspect
 
 from conftest import ApiEnv
 from i18n_support import InterfaceText, english_leftovers
+from microquals_support import complete
 from outcome_matcher.errors import InputError
 from outcome_matcher.i18n import LOCALES
-from outcome_matcher.store import Store
+from outcome_matcher.store import Store, UserInfo
 from outcome_matcher.store.migrate import downgrade, upgrade
 from outcome_matcher.web.session import csrf_for
 
@@ -31,6 +32,10 @@ PAGES = (
     "/search?" + urlencode({"text": "design a database"}),
     "/standards?" + urlencode({"programme": "sample/BSC-SD", "q": "soft"}),
     "/report?" + urlencode(CTX | {"format": "html"}),
+    "/microquals",
+    "/microquals/design?" + urlencode({"framework": "demo", "standard": CTX["standard"]}),
+    "/microquals/recognise",
+    "/microquals/mq-i18n",
 )
 HTML_LANG = {"en": "en", "ru": "ru", "kk": "kk", "uz": "uz", "uz_Cyrl": "uz-Cyrl"}
 
@@ -49,6 +54,8 @@ def _decide_once(env: ApiEnv) -> None:
 def test_every_page_and_the_report_speak_the_browsers_language(api_env: ApiEnv, lang: str) -> None:
     _login(api_env)
     _decide_once(api_env)  # history, the flash and the report's reviewer lines have content
+    designer = UserInfo(name="designer-user", role="designer")
+    api_env.store.create_micro_qualification(complete(id="mq-i18n", title=""), caller=designer)
     header = {"Accept-Language": f"{lang.replace('_', '-')},en;q=0.5"}
     for path in (*PAGES, "/queue?" + urlencode(CTX | {"saved": 1})):
         response = api_env.client.get(path, headers=header)

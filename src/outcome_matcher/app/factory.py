@@ -17,6 +17,7 @@ from outcome_matcher.api import (
     frameworks,
     health,
     jobs,
+    micro_qualifications,
     reports,
     review_queue,
     standard_settings,
@@ -68,7 +69,7 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
     app.add_exception_handler(OutcomeMatcherError, _handle_error)  # type: ignore[arg-type]
     routers = (health, frameworks, catalogues, suggestions, coverage, review_queue, decisions)
-    for module in (*routers, users, standard_settings, jobs, reports):
+    for module in (*routers, users, standard_settings, jobs, reports, micro_qualifications):
         app.include_router(module.router)
     web.install_web(app)  # the reviewer UI: pages at /, static files at /static
     return app

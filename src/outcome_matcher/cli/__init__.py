@@ -10,6 +10,7 @@ from outcome_matcher.cli import (  # noqa: F401  (each module registers its comm
     demo,
     evaluate,
     frameworks,
+    microquals,
     report,
     serve,
     setup,

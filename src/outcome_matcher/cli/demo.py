@@ -15,6 +15,7 @@ from outcome_matcher.cli._util import app, errors, opened_store, out, progress_b
 from outcome_matcher.cli.serve import serve_cli
 from outcome_matcher.config import Settings
 from outcome_matcher.encoders import Encoder, ensure_model, load_encoder
+from outcome_matcher.microquals.demo import TITLE, prepare_micro_qualification
 from outcome_matcher.retrieval.index import ProgressCallback
 from outcome_matcher.store import Store
 
@@ -76,7 +77,21 @@ def prepare_demo(
         state.token_file = _save_token(settings.data_dir, token)
     else:
         state.token_file = settings.data_dir / "admin-token.txt"
+    _micro_qualification(settings, store, encoder, state)
     return state
+
+
+def _micro_qualification(
+    settings: Settings, store: Store, encoder: Encoder, state: DemoState
+) -> None:
+    """One designed micro_qualification, owned by the first admin (once)."""
+    owner = next((u for u in store.list_users() if u.role == "admin"), None)
+    if owner is None:
+        return
+    matcher = services.load_matcher(settings, store, encoder, frameworks=[DEMO_FRAMEWORK])
+    key = prepare_micro_qualification(store, matcher, framework=DEMO_FRAMEWORK, owner=owner)
+    if key is not None:
+        state.imported.append(f"micro-qualification {TITLE!r} ({key})")
 
 
 def _labels(corpora: Path) -> Path | None:

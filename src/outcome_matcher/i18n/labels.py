@@ -63,6 +63,31 @@ CHANGE: dict[str, str] = {
     "unchanged": N_("unchanged"),
 }
 GROUPS: dict[str, str] = {"essential": N_("essential"), "optional": N_("optional")}
+MQ_STATUS: dict[str, str] = {"draft": N_("draft"), "published": N_("published")}
+EVIDENCE: dict[str, str] = {
+    "confirmed": N_("confirmed"),
+    "partial": N_("partial"),
+    "suggestion": N_("suggested"),
+}
+RECOGNITION: dict[str, str] = {"replace": N_("could replace"), "credit": N_("could credit")}
+PARTICIPATION: dict[str, str] = {
+    "online": N_("online"),
+    "onsite": N_("onsite"),
+    "blended": N_("blended"),
+}
+SIGNOFF_VERDICT: dict[str, str] = {"approved": N_("approved"), "rejected": N_("rejected")}
+# The mandatory Annex I elements, by the names MicroQualification.missing_mandatory() returns.
+ELEMENT: dict[str, str] = {
+    "title": N_("Title"),
+    "awarding_body": N_("Awarding body"),
+    "awarding_body.country": N_("Country or region of the awarding body"),
+    "learning_outcomes": N_("Learning outcomes"),
+    "workload": N_("Workload"),
+    "level": N_("Level"),
+    "assessment": N_("Assessment"),
+    "participation": N_("Form of participation"),
+    "quality_assurance": N_("Quality assurance"),
+}
 TABLES: dict[str, dict[str, str]] = {
     "status": STATUS,
     "verdict": VERDICT,
@@ -73,6 +98,12 @@ TABLES: dict[str, dict[str, str]] = {
     "level_check": LEVEL_CHECK,
     "change": CHANGE,
     "group": GROUPS,
+    "mq_status": MQ_STATUS,
+    "evidence": EVIDENCE,
+    "recognition": RECOGNITION,
+    "participation": PARTICIPATION,
+    "signoff": SIGNOFF_VERDICT,
+    "element": ELEMENT,
 }
 
 

@@ -9,6 +9,7 @@ from outcome_matcher.web import (
     auth_pages,
     history,
     language,
+    microquals,
     pages,
     queue,
     report_page,
@@ -19,6 +20,6 @@ from outcome_matcher.web.templating import STATIC_DIR
 
 def install_web(app: FastAPI) -> None:
     """Mount the reviewer UI's routes and static files on `app`."""
-    for module in (auth_pages, language, pages, queue, search, history, report_page):
+    for module in (auth_pages, language, pages, queue, search, history, report_page, microquals):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
