@@ -13,7 +13,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from outcome_matcher.fileio import safe_cell
-
 from outcome_matcher.i18n import N_, Translator, labels, translator
 from outcome_matcher.reports import levels, plots, tabular
 from outcome_matcher.reports import xlsx_labels as words
