@@ -23,10 +23,11 @@ from outcome_matcher.api import (
     suggestions,
     users,
 )
+from outcome_matcher.app.guards import JsonDepthLimit, SecurityHeaders
 from outcome_matcher.app.limits import BodySizeLimit
 from outcome_matcher.config import Settings
 from outcome_matcher.encoders import load_encoder, set_threads
-from outcome_matcher.errors import OutcomeMatcherError
+from outcome_matcher.errors import OutcomeMatcherError, TooManyRequestsError
 from outcome_matcher.retrieval.matcher import Matcher
 from outcome_matcher.services import load_matcher
 from outcome_matcher.store import Store
@@ -65,7 +66,10 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    # The last added runs first: headers on everything, then the size limit, then the depth.
+    app.add_middleware(JsonDepthLimit, max_depth=settings.max_json_depth)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(SecurityHeaders)
     app.add_exception_handler(OutcomeMatcherError, _handle_error)  # type: ignore[arg-type]
     routers = (health, frameworks, catalogues, suggestions, coverage, review_queue, decisions)
     for module in (*routers, users, standard_settings, jobs, reports):
@@ -77,4 +81,7 @@ def create_app(
 async def _handle_error(request: Request, error: OutcomeMatcherError) -> JSONResponse:
     if error.status >= 500:
         log.error("%s %s: %s", request.method, request.url.path, error.message)
-    return JSONResponse(status_code=error.status, content=error.to_dict())
+    headers = (
+        {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyRequestsError) else None
+    )
+    return JSONResponse(status_code=error.status, content=error.to_dict(), headers=headers)
