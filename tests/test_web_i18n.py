@@ -77,7 +77,11 @@ def test_english_stays_the_default(api_env: ApiEnv) -> None:
 
 def test_the_switch_is_remembered_for_the_user(api_env: ApiEnv) -> None:
     _login(api_env)
-    form = {"lang": "uz_Cyrl", "next": "/history", "csrf": csrf_for(api_env.client.cookies["om_session"])}
+    form = {
+        "lang": "uz_Cyrl",
+        "next": "/history",
+        "csrf": csrf_for(api_env.client.cookies["om_session"]),
+    }
     response = api_env.client.post("/language", data=form, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/history"
     assert api_env.store.get_user_language("reviewer-user") == "uz_Cyrl"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -100,6 +101,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'outcome-matcher.sqlite3'}"
+
+    @property
+    def token_lifetime(self) -> timedelta | None:
+        """How long a newly issued API token lives (None: until revoked)."""
+        return None if self.token_days is None else timedelta(days=self.token_days)
 
     @property
     def imports_dir(self) -> Path:

@@ -17,7 +17,7 @@ from outcome_matcher.review.programme import ProgrammeReview, load_review
 from outcome_matcher.store import Store
 from outcome_matcher.store.public import DECIDING_ROLES, Role, UserInfo
 
-_bearer = HTTPBearer(auto_error=False, description="token from `outcome-matcher users add`")
+bearer = HTTPBearer(auto_error=False, description="token from `outcome-matcher users add`")
 
 
 def get_settings(request: Request) -> Settings:
@@ -44,15 +44,21 @@ def get_current_user(
     request: Request,
     store: StoreDep,
     settings: SettingsDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> UserInfo:
     """The user behind the bearer token, or the web UI's session cookie (whose writes must
     pass the Origin and CSRF checks; a bearer token cannot be sent by another site)."""
     if credentials:
-        return store.authenticate(credentials.credentials)
+        try:
+            return store.authenticate(credentials.credentials)
+        except AuthError as error:
+            error.context["field"] = "Authorization"
+            raise
     session_id = request.cookies.get(SESSION_COOKIE)
     if not session_id:
-        raise AuthError("missing bearer token: send 'Authorization: Bearer <token>'")
+        raise AuthError(
+            "missing bearer token: send 'Authorization: Bearer <token>'", field="Authorization"
+        )
     user = store.session_user(session_id, idle=timedelta(minutes=settings.session_idle_minutes))
     check_cookie_write(request, session_id)
     return user

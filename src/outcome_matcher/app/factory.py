@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from outcome_matcher import __version__, web
@@ -23,6 +24,8 @@ from outcome_matcher.api import (
     suggestions,
     users,
 )
+from outcome_matcher.api.error_bodies import ERROR_RESPONSES, validation_error
+from outcome_matcher.app.docs_page import install_docs
 from outcome_matcher.app.guards import JsonDepthLimit, SecurityHeaders
 from outcome_matcher.app.limits import BodySizeLimit
 from outcome_matcher.config import Settings
@@ -64,6 +67,8 @@ def create_app(
         version=__version__,
         description="Suggests which modules cover which competencies, with evidence.",
         lifespan=lifespan,
+        docs_url=None,  # served by install_docs, under a CSP
+        redoc_url=None,
     )
     app.state.settings = settings
     # The last added runs first: headers on everything, then the size limit, then the depth.
@@ -71,9 +76,11 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(OutcomeMatcherError, _handle_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
     routers = (health, frameworks, catalogues, suggestions, coverage, review_queue, decisions)
     for module in (*routers, users, standard_settings, jobs, reports):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=ERROR_RESPONSES)
+    install_docs(app)
     web.install_web(app)  # the reviewer UI: pages at /, static files at /static
     return app
 

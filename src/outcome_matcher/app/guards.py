@@ -35,17 +35,17 @@ class SecurityHeaders:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", []) if h[0] not in _OURS]
-                headers.extend(HEADERS)
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                # A route's own, stricter or hash-pinned policy (the /docs page) is kept.
+                headers.extend(h for h in HEADERS if h[0] not in present)
                 if not static:  # pages and API answers may carry personal data: never cached
+                    headers = [h for h in headers if h[0].lower() != b"cache-control"]
                     headers.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, with_headers)
-
-
-_OURS = {name for name, _ in HEADERS} | {b"cache-control"}
 
 
 class JsonDepthLimit:
@@ -100,10 +100,10 @@ def too_deep(body: bytes, max_depth: int) -> bool:
     stack: list[tuple[object, int]] = [(data, 1)]
     while stack:  # iterative, so measuring cannot recurse either
         value, depth = stack.pop()
-        children = value.values() if isinstance(value, dict) else value
         if isinstance(value, dict | list):
             if depth > max_depth:
                 return True
+            children = value.values() if isinstance(value, dict) else value
             stack.extend((child, depth + 1) for child in children)
     return False
 

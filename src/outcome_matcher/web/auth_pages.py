@@ -55,9 +55,9 @@ def login(
             "seconds": wait
         }
         context = {"next": safe_next(next), "error": message, "session": None}
-        response = render(request, "login.html", context, status_code=429)
-        response.headers["Retry-After"] = str(wait)
-        return response
+        refused = render(request, "login.html", context, status_code=429)
+        refused.headers["Retry-After"] = str(wait)
+        return refused
     try:
         user = store.authenticate(token.strip())
     except AuthError:
