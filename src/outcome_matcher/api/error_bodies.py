@@ -8,6 +8,7 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
 class ErrorBody(BaseModel):
@@ -53,3 +54,13 @@ async def validation_error(request: Request, error: RequestValidationError) -> J
         field=first["field"],
     ).model_dump()
     return JSONResponse(status_code=422, content={**body, "problems": problems})
+
+
+_CODES = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+
+
+async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    """Starlette's own errors (no such path, wrong method) in the project's shape."""
+    code = _CODES.get(error.status_code, "http_error")
+    body = ErrorBody(error=code, message=str(error.detail), field="path").model_dump()
+    return JSONResponse(status_code=error.status_code, content=body, headers=error.headers)

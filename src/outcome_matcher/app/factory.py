@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from outcome_matcher import __version__, web
 from outcome_matcher.api import (
@@ -24,7 +25,7 @@ from outcome_matcher.api import (
     suggestions,
     users,
 )
-from outcome_matcher.api.error_bodies import ERROR_RESPONSES, validation_error
+from outcome_matcher.api.error_bodies import ERROR_RESPONSES, http_error, validation_error
 from outcome_matcher.app.docs_page import install_docs
 from outcome_matcher.app.guards import JsonDepthLimit, SecurityHeaders
 from outcome_matcher.app.limits import BodySizeLimit
@@ -77,6 +78,7 @@ def create_app(
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(OutcomeMatcherError, _handle_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     routers = (health, frameworks, catalogues, suggestions, coverage, review_queue, decisions)
     for module in (*routers, users, standard_settings, jobs, reports):
         app.include_router(module.router, responses=ERROR_RESPONSES)
