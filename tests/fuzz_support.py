@@ -11,6 +11,7 @@ from typing import Any
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
@@ -75,7 +76,7 @@ def _fuzz_one(
         report.examples += 1
         try:
             response = case.call_and_validate(headers=headers, checks=CHECKS)
-        except Exception as error:  # schemathesis' check failures (an exception group)
+        except (Exception, FailureGroup) as error:  # FailureGroup is a BaseExceptionGroup
             _record(report, seen, label, _summary(error))
             return
         report.statuses[response.status_code] += 1

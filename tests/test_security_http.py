@@ -62,14 +62,15 @@ def test_no_template_has_inline_script_or_handlers() -> None:
 
 
 def test_deep_json_and_yaml_are_422_naming_the_problem(api_env: ApiEnv) -> None:
+    headers = {**api_env.auth("reviewer"), "content-type": "application/json"}
+    for depth in (500, 1000, 5000):  # 1000 deep was a 400 "error parsing the body" before
+        deep = "[" * depth + "]" * depth
+        body = '{"framework": "demo", "texts": ' + deep + "}"
+        response = api_env.client.post("/suggestions", content=body, headers=headers)
+        assert response.status_code == 422, (depth, response.text[:200])
+        assert response.json()["field"] == "body"
+        assert "nested more than" in response.json()["message"]
     deep = "[" * 500 + "]" * 500
-    body = '{"framework": "demo", "texts": ' + deep + "}"
-    response = api_env.client.post(
-        "/suggestions",
-        content=body,
-        headers={**api_env.auth("reviewer"), "content-type": "application/json"},
-    )
-    assert response.status_code == 422 and "nested more than" in response.json()["message"]
     yaml_text = "name: x\nprogrammes: " + "[" * 5000 + "]" * 5000 + "\n"
     files = {"file": ("deep.yaml", yaml_text.encode(), "application/yaml")}
     response = api_env.client.post("/catalogues", files=files, headers=api_env.auth("designer"))
