@@ -108,6 +108,10 @@ def test_login_attempts_are_rate_limited(api_env: ApiEnv) -> None:
     limited = api_env.client.post("/login", data={"token": api_env.tokens["reviewer"]})
     assert limited.status_code == 429 and 1 <= int(limited.headers["Retry-After"]) <= 60
     assert "om_session" not in api_env.client.cookies
+    russian = api_env.client.post(
+        "/login", data={"token": "guess"}, headers={"Accept-Language": "ru"}
+    )
+    assert russian.status_code == 429 and "Слишком много попыток входа" in russian.text
 
 
 def test_sliding_window_forgets_old_attempts() -> None:

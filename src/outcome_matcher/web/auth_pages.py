@@ -65,6 +65,7 @@ def login(
         context = {"next": safe_next(next), "error": message, "session": None}
         return render(request, "login.html", context, status_code=401)
     lifetime = timedelta(hours=settings.session_hours)
+    store.end_stale_sessions(idle=timedelta(minutes=settings.session_idle_minutes))  # bounded
     session_id = store.create_session(user.name, lifetime=lifetime)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
