@@ -90,7 +90,7 @@ def test_catalogue_upload_needs_editor_role(api_env: ApiEnv) -> None:
     assert response.status_code == 403
     bad = {"file": ("cat.txt", b"hello", "text/plain")}
     response = api_env.client.post("/catalogues", files=bad, headers=api_env.auth("designer"))
-    assert response.status_code == 422
+    assert response.status_code == 415
 
 
 def test_body_size_limit(api_env: ApiEnv) -> None:

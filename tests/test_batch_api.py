@@ -21,7 +21,8 @@ def _wait(env: ApiEnv, job_id: str, timeout: float = 120) -> dict[str, object]:
 
 
 def test_align_job_runs_and_reports_counts(api_env: ApiEnv, tmp_path: Path) -> None:
-    src = tmp_path / "in.jsonl"
+    api_env.settings.imports_dir.mkdir(parents=True)
+    src = api_env.settings.imports_dir / "in.jsonl"
     src.write_text(
         "".join(
             json.dumps({"id": f"o{i}", "text": f"design database scheme {i}"}) + "\n"
@@ -29,7 +30,7 @@ def test_align_job_runs_and_reports_counts(api_env: ApiEnv, tmp_path: Path) -> N
         ),
         encoding="utf-8",
     )
-    body = {"catalogues": [str(src)], "framework": "demo", "top_k": 2, "chunk_size": 5}
+    body = {"catalogues": ["in.jsonl"], "framework": "demo", "top_k": 2, "chunk_size": 5}
     started = api_env.client.post("/jobs/align", json=body, headers=api_env.auth("designer"))
     assert started.status_code == 202, started.text
     job = _wait(api_env, started.json()["id"])

@@ -49,7 +49,7 @@ def test_authenticate_and_revoke(store: Store) -> None:
         store.authenticate("not-a-token")
     store.revoke_token(token)
     store.revoke_token(token)  # idempotent
-    with pytest.raises(AuthError, match="invalid or revoked"):
+    with pytest.raises(AuthError, match="invalid, expired or revoked"):
         store.authenticate(token)
     with pytest.raises(NotFoundError):
         store.revoke_token("never-issued")

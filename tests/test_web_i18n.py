@@ -46,7 +46,7 @@ def _login(env: ApiEnv, role: str = "reviewer") -> None:
 
 def _decide_once(env: ApiEnv) -> None:
     form = CTX | LINK | {"verdict": "accepted", "relation": "exact", "expected_version": "0"}
-    form["csrf"] = csrf_for(env.tokens["reviewer"])
+    form["csrf"] = csrf_for(env.client.cookies["om_session"])
     assert env.client.post("/queue/decide", data=form, follow_redirects=False).status_code == 303
 
 
@@ -84,7 +84,11 @@ def test_english_stays_the_default(api_env: ApiEnv) -> None:
 
 def test_the_switch_is_remembered_for_the_user(api_env: ApiEnv) -> None:
     _login(api_env)
-    form = {"lang": "uz_Cyrl", "next": "/history", "csrf": csrf_for(api_env.tokens["reviewer"])}
+    form = {
+        "lang": "uz_Cyrl",
+        "next": "/history",
+        "csrf": csrf_for(api_env.client.cookies["om_session"]),
+    }
     response = api_env.client.post("/language", data=form, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/history"
     assert api_env.store.get_user_language("reviewer-user") == "uz_Cyrl"

@@ -20,12 +20,12 @@ LINK = {"module": "DB", "competency": "SD-01"}
 def _login(env: ApiEnv, role: str) -> None:
     response = env.client.post("/login", data={"token": env.tokens[role], "next": "/"})
     assert response.status_code == 200  # followed the 303 to the home page
-    assert "om_token" in env.client.cookies
+    assert "om_session" in env.client.cookies
 
 
 def _decide(env: ApiEnv, role: str, verdict: str, version: int = 0, **extra: str) -> httpx.Response:
     form = CTX | LINK | {"verdict": verdict, "relation": "exact", "expected_version": str(version)}
-    form["csrf"] = csrf_for(env.tokens[role])
+    form["csrf"] = csrf_for(env.client.cookies["om_session"])
     return env.client.post("/queue/decide", data=form | extra, follow_redirects=False)
 
 
@@ -80,7 +80,7 @@ def test_decide_needs_the_csrf_token_and_a_same_site_origin(api_env: ApiEnv) -> 
         | {
             "verdict": "rejected",
             "expected_version": "0",
-            "csrf": csrf_for(api_env.tokens["reviewer"]),
+            "csrf": csrf_for(api_env.client.cookies["om_session"]),
         },
         headers={"Origin": "https://evil.example"},
         follow_redirects=False,
@@ -105,7 +105,7 @@ def test_decide_conflict_and_undo(api_env: ApiEnv) -> None:
     stale = _decide(api_env, "reviewer", "rejected", version=0, reason="not taught")
     assert stale.status_code == 409 and "someone decided this link" in stale.text
     assert _decide(api_env, "reviewer", "rejected", 1, reason="not taught").status_code == 303
-    undo = {"csrf": csrf_for(api_env.tokens["reviewer"])} | CTX
+    undo = {"csrf": csrf_for(api_env.client.cookies["om_session"])} | CTX
     api_env.client.post("/queue/undo", data=undo)
     history = api_env.store.decision_history(programme="BSC-SD")
     assert [d.verdict for d in history] == ["accepted", "rejected", "accepted"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -51,6 +52,35 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(default=2000, ge=10, description="longest accepted statement")
     max_batch_texts: int = Field(default=1000, ge=1, description="most texts in one API call")
     max_upload_bytes: int = Field(default=20_000_000, ge=1024, description="largest request body")
+    max_upload_rows: int = Field(
+        default=200_000, ge=10, description="most lines in an uploaded CSV/YAML/JSON file"
+    )
+    max_json_depth: int = Field(
+        default=32, ge=4, description="deepest nesting accepted in a JSON request body"
+    )
+    max_suggest_chars: int = Field(
+        default=200_000,
+        ge=1000,
+        description="most characters (all texts together) in one /suggestions request",
+    )
+    import_dir: Path | None = Field(
+        default=None,
+        description="the only folder `POST /jobs/align` reads catalogues from "
+        "(default <data_dir>/imports)",
+    )
+    session_idle_minutes: int = Field(
+        default=120, ge=1, description="a browser session ends after this long unused"
+    )
+    session_hours: int = Field(
+        default=12, ge=1, description="a browser session ends this long after login, used or not"
+    )
+    token_days: int | None = Field(
+        default=90, ge=1, description="API tokens issued from now on expire after this; None: never"
+    )
+    login_attempts: int = Field(
+        default=10, ge=1, description="login attempts per client address (and per token) per window"
+    )
+    login_window_seconds: int = Field(default=300, ge=1, description="the login rate window")
     fallback_threshold: float = Field(
         default=0.85,
         description="operating threshold on the raw score, used only for a model that ships "
@@ -71,6 +101,16 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'outcome-matcher.sqlite3'}"
+
+    @property
+    def token_lifetime(self) -> timedelta | None:
+        """How long a newly issued API token lives (None: until revoked)."""
+        return None if self.token_days is None else timedelta(days=self.token_days)
+
+    @property
+    def imports_dir(self) -> Path:
+        """Where server-side catalogue files for align jobs must be."""
+        return self.import_dir or self.data_dir / "imports"
 
     @property
     def models_dir(self) -> Path:

@@ -94,3 +94,28 @@ class AuthError(OutcomeMatcherError):
 class ForbiddenError(OutcomeMatcherError):
     status = 403
     code = "forbidden"
+
+
+class UnsupportedTypeError(InputError):
+    """An upload whose content is not what its name says (a .docx that is not a zip)."""
+
+    status = 415
+    code = "unsupported_media_type"
+
+
+class TooManyRequestsError(OutcomeMatcherError):
+    """Rate limited: `retry_after` seconds until the next attempt may succeed."""
+
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after: int, **context: Any) -> None:
+        super().__init__(message, retry_after=retry_after, **context)
+        self.retry_after = retry_after
+
+
+class TooLargeError(InputError):
+    """A request within the byte limit that would still cost too much (texts x characters)."""
+
+    status = 413
+    code = "too_large"

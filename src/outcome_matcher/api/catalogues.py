@@ -8,7 +8,8 @@ from pathlib import Path
 from fastapi import APIRouter, UploadFile
 
 from outcome_matcher.api.deps import CurrentUser, Designer, SettingsDep, StoreDep
-from outcome_matcher.errors import InputError
+from outcome_matcher.errors import UnsupportedTypeError
+from outcome_matcher.fileio.uploads import check_upload
 from outcome_matcher.schemas import Programme
 from outcome_matcher.services import add_catalogue
 from outcome_matcher.store.public import CatalogueImport, CatalogueInfo, ProgrammeInfo
@@ -31,11 +32,21 @@ def import_catalogue(
     name = Path(file.filename or "upload").name
     suffix = Path(name).suffix.lower()
     if suffix not in _SUFFIXES:
-        raise InputError(f"unsupported file type {suffix!r}", file=name, field="file")
+        raise UnsupportedTypeError(f"unsupported file type {suffix!r}", file=name, field="file")
+    data = file.file.read()
+    check_upload(
+        data,
+        suffix,
+        file=name,
+        max_bytes=settings.max_upload_bytes,
+        max_rows=settings.max_upload_rows,
+    )
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
-        path.write_bytes(file.file.read())
-        return add_catalogue(store, path, name=None, max_chars=settings.max_text_chars)
+        path.write_bytes(data)
+        return add_catalogue(
+            store, path, name=None, max_chars=settings.max_text_chars, actor=user.name
+        )
 
 
 @router.get("/programmes")

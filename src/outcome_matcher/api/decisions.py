@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, UploadFile
 from fastapi.responses import Response
 
-from outcome_matcher.api.deps import CurrentUser, Decider, MatcherDep, StoreDep
-from outcome_matcher.errors import InputError
+from outcome_matcher.api.deps import CurrentUser, Decider, MatcherDep, SettingsDep, StoreDep
+from outcome_matcher.fileio.uploads import check_upload
 from outcome_matcher.review.decisions import record_decision
 from outcome_matcher.review.mapping_table import export_csv, import_csv
 from outcome_matcher.store.public import (
@@ -88,15 +88,19 @@ def import_decisions(
     file: UploadFile,
     framework: str,
     store: StoreDep,
+    settings: SettingsDep,
     user: Decider,
     catalogue: str | None = None,
 ) -> DecisionImportResult:
     """Load a mapping table as decisions by the caller; a bad row anywhere imports nothing."""
     name = Path(file.filename or "upload.csv").name
-    try:
-        text = file.file.read().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 (byte {exc.start})", file=name, field="file") from exc
+    data = file.file.read()
+    # A mapping table is CSV whatever its name says: checked as UTF-8 text with a row limit.
+    check_upload(
+        data, ".csv", file=name, max_bytes=settings.max_upload_bytes,
+        max_rows=settings.max_upload_rows,
+    )  # fmt: skip
+    text = data.decode("utf-8-sig")
     return import_csv(
         store, text, framework=framework, reviewer=user, catalogue=catalogue, file=name
     )

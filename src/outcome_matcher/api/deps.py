@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from outcome_matcher.api.cookie_auth import SESSION_COOKIE, check_cookie_write
 from outcome_matcher.config import Settings
 from outcome_matcher.errors import AuthError, ForbiddenError
 from outcome_matcher.retrieval.matcher import Matcher
@@ -15,7 +17,7 @@ from outcome_matcher.review.programme import ProgrammeReview, load_review
 from outcome_matcher.store import Store
 from outcome_matcher.store.public import DECIDING_ROLES, Role, UserInfo
 
-_bearer = HTTPBearer(auto_error=False, description="token from `outcome-matcher users add`")
+bearer = HTTPBearer(auto_error=False, description="token from `outcome-matcher users add`")
 
 
 def get_settings(request: Request) -> Settings:
@@ -41,13 +43,25 @@ MatcherDep = Annotated[Matcher, Depends(get_matcher)]
 def get_current_user(
     request: Request,
     store: StoreDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> UserInfo:
-    """The user behind the bearer token (or the web UI's session cookie)."""
-    token = credentials.credentials if credentials else request.cookies.get("om_token")
-    if not token:
-        raise AuthError("missing bearer token: send 'Authorization: Bearer <token>'")
-    return store.authenticate(token)
+    """The user behind the bearer token, or the web UI's session cookie (whose writes must
+    pass the Origin and CSRF checks; a bearer token cannot be sent by another site)."""
+    if credentials:
+        try:
+            return store.authenticate(credentials.credentials)
+        except AuthError as error:
+            error.context["field"] = "Authorization"
+            raise
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if not session_id:
+        raise AuthError(
+            "missing bearer token: send 'Authorization: Bearer <token>'", field="Authorization"
+        )
+    user = store.session_user(session_id, idle=timedelta(minutes=settings.session_idle_minutes))
+    check_cookie_write(request, session_id)
+    return user
 
 
 CurrentUser = Annotated[UserInfo, Depends(get_current_user)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
@@ -12,20 +13,26 @@ from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, Field
 
 from outcome_matcher.api.deps import Designer, MatcherDep, SettingsDep, StoreDep
+from outcome_matcher.api.import_paths import imported_file
 from outcome_matcher.batch import AlignOptions, align
 from outcome_matcher.config import Settings
-from outcome_matcher.errors import InputError, NotFoundError, OutcomeMatcherError
+from outcome_matcher.errors import NotFoundError, OutcomeMatcherError
 from outcome_matcher.retrieval.matcher import Matcher
 from outcome_matcher.store import Store
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
+log = logging.getLogger(__name__)
 JobState = Literal["queued", "running", "done", "failed"]
 
 
 class AlignJobCreate(BaseModel):
-    """Files on the server to align; outputs go to <data_dir>/align/<job id>."""
+    """Files in the server's import folder to align; outputs go to <data_dir>/align/<job id>."""
 
-    catalogues: list[str] = Field(min_length=1)
+    catalogues: list[str] = Field(
+        min_length=1,
+        max_length=100,
+        description="file names in the import folder (Settings.imports_dir), or paths inside it",
+    )
     framework: str
     standard: str | None = None
     top_k: int = Field(default=10, ge=1, le=200)
@@ -91,10 +98,7 @@ def start_align(
     settings: SettingsDep,
 ) -> JobPublic:
     """Start aligning catalogue files (admin or designer); poll GET /jobs/{id}."""
-    paths = [Path(p) for p in body.catalogues]
-    for path in paths:
-        if not path.is_file():
-            raise InputError("file not found on the server", file=str(path), field="catalogues")
+    paths = [imported_file(settings, name) for name in body.catalogues]
     matcher.index(body.framework)  # unknown framework: 404 now, not a failed job later
     job_id = uuid.uuid4().hex[:12]
     out = settings.data_dir / "align" / job_id
@@ -135,8 +139,9 @@ def _run(
     except OutcomeMatcherError as error:
         job.update(state="failed", error=error.message)
         return
-    except Exception as error:  # a job thread must report, not die silently
-        job.update(state="failed", error=f"{type(error).__name__}: {error}")
+    except Exception:  # a job thread must report, not die silently; details only in the log
+        log.exception("align job %s failed", job.public.id)
+        job.update(state="failed", error="internal error; the server log has the details")
         return
     job.update(state="done", counts=result.manifest["counts"], run_id=result.run_id, eta_seconds=0)
 

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field, model_validator
 
 from outcome_matcher.api.deps import CurrentUser, MatcherDep, SettingsDep, StoreDep
-from outcome_matcher.errors import InputError, NotFoundError
+from outcome_matcher.config import Settings
+from outcome_matcher.errors import InputError, NotFoundError, TooLargeError
 from outcome_matcher.retrieval.matcher import OutcomeText, group_by_module
 from outcome_matcher.retrieval.suggest import suggest as suggest_records
 from outcome_matcher.schemas import ModuleMatch, ModuleSuggestion, QueryResult
@@ -56,9 +57,7 @@ def suggest(
 ) -> list[QueryResult]:
     """Competencies per statement, best first: the records of `outcome-matcher suggest`."""
     items = _items(body, store)
-    if len(items) > settings.max_batch_texts:
-        limit = settings.max_batch_texts
-        raise InputError(f"{len(items)} statements in one request; the limit is {limit}")
+    _check_cost(items, body, settings)
     among = standard_requirements(store, body.framework, body.standard) if body.standard else None
     # One batch: every length is checked before anything is encoded.
     found = suggest_records(
@@ -113,3 +112,23 @@ def _items(body: SuggestionRequest, store: StoreDep) -> list[OutcomeText]:
         OutcomeText(id=ref.outcome_id, text=ref.text)
         for ref in store.get_outcomes(body.outcome_ids)
     ]
+
+
+def _check_cost(items: list[OutcomeText], body: SuggestionRequest, settings: Settings) -> None:
+    """Bound one request's encoder work (texts x length), so it cannot hold the cores for long."""
+    field = "texts" if body.texts else "outcome_ids"
+    if len(items) > settings.max_batch_texts:
+        limit = settings.max_batch_texts
+        raise InputError(
+            f"{len(items)} statements in one request; the limit is {limit}",
+            field=field,
+            limit=limit,
+        )
+    total = sum(len(item.text) for item in items)
+    if total > settings.max_suggest_chars:
+        limit = settings.max_suggest_chars
+        raise TooLargeError(
+            f"{total} characters in one request; the limit is {limit} (max_suggest_chars)",
+            field=field,
+            limit=limit,
+        )

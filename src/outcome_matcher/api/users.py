@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, ConfigDict, Field
 
-from outcome_matcher.api.deps import Admin, StoreDep
+from outcome_matcher.api.deps import Admin, CurrentUser, SettingsDep, StoreDep, bearer
 from outcome_matcher.errors import InputError
 from outcome_matcher.store.public import Role, UserInfo
 
@@ -36,8 +39,12 @@ class TokenRevoke(BaseModel):
 
 
 @router.post("/users", status_code=201)
-def create_user(body: UserCreate, store: StoreDep, admin: Admin) -> UserWithToken:
-    user, token = store.add_user(body.name, body.role, actor=admin.name)
+def create_user(
+    body: UserCreate, store: StoreDep, settings: SettingsDep, admin: Admin
+) -> UserWithToken:
+    user, token = store.add_user(
+        body.name, body.role, actor=admin.name, token_lifetime=settings.token_lifetime
+    )
     return UserWithToken(user=user, token=token)
 
 
@@ -61,8 +68,25 @@ def activate_user(name: str, store: StoreDep, admin: Admin) -> UserInfo:
 
 
 @router.post("/users/{name}/tokens", status_code=201)
-def issue_token(name: str, store: StoreDep, admin: Admin) -> TokenOut:
-    return TokenOut(user=name, token=store.create_token(name, actor=admin.name))
+def issue_token(name: str, store: StoreDep, settings: SettingsDep, admin: Admin) -> TokenOut:
+    """Another token for `name`; it expires after Settings.token_days."""
+    token = store.create_token(name, actor=admin.name, lifetime=settings.token_lifetime)
+    return TokenOut(user=name, token=token)
+
+
+@router.post("/tokens/rotate", status_code=201)
+def rotate_token(
+    store: StoreDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> TokenOut:
+    """The caller's bearer token for a new one (any role): the old one is revoked at once."""
+    if credentials is None:
+        raise InputError("rotate a bearer token: send 'Authorization: Bearer <token>'",
+                         field="Authorization")  # fmt: skip
+    token = store.rotate_token(credentials.credentials, lifetime=settings.token_lifetime)
+    return TokenOut(user=user.name, token=token)
 
 
 @router.post("/tokens/revoke", status_code=204)

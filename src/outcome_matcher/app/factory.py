@@ -7,7 +7,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from outcome_matcher import __version__, web
 from outcome_matcher.api import (
@@ -24,10 +26,13 @@ from outcome_matcher.api import (
     suggestions,
     users,
 )
+from outcome_matcher.api.error_bodies import ERROR_RESPONSES, http_error, validation_error
+from outcome_matcher.app.docs_page import install_docs
+from outcome_matcher.app.guards import JsonDepthLimit, SecurityHeaders
 from outcome_matcher.app.limits import BodySizeLimit
 from outcome_matcher.config import Settings
 from outcome_matcher.encoders import load_encoder, set_threads
-from outcome_matcher.errors import OutcomeMatcherError
+from outcome_matcher.errors import OutcomeMatcherError, TooManyRequestsError
 from outcome_matcher.retrieval.matcher import Matcher
 from outcome_matcher.services import load_matcher
 from outcome_matcher.store import Store
@@ -64,13 +69,21 @@ def create_app(
         version=__version__,
         description="Suggests which modules cover which competencies, with evidence.",
         lifespan=lifespan,
+        docs_url=None,  # served by install_docs, under a CSP
+        redoc_url=None,
     )
     app.state.settings = settings
+    # The last added runs first: headers on everything, then the size limit, then the depth.
+    app.add_middleware(JsonDepthLimit, max_depth=settings.max_json_depth)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(SecurityHeaders)
     app.add_exception_handler(OutcomeMatcherError, _handle_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     routers = (health, frameworks, catalogues, suggestions, coverage, review_queue, decisions)
     for module in (*routers, users, standard_settings, jobs, reports, micro_qualifications):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=ERROR_RESPONSES)
+    install_docs(app)
     web.install_web(app)  # the reviewer UI: pages at /, static files at /static
     return app
 
@@ -78,4 +91,7 @@ def create_app(
 async def _handle_error(request: Request, error: OutcomeMatcherError) -> JSONResponse:
     if error.status >= 500:
         log.error("%s %s: %s", request.method, request.url.path, error.message)
-    return JSONResponse(status_code=error.status, content=error.to_dict())
+    headers = (
+        {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyRequestsError) else None
+    )
+    return JSONResponse(status_code=error.status, content=error.to_dict(), headers=headers)

@@ -41,7 +41,8 @@ class _TooLarge(Exception):
 
 
 async def _too_large(send: Send, max_bytes: int) -> None:
-    body = b'{"error":"too_large","message":"request body over %d bytes"}' % max_bytes
+    message = b'"message":"request body over %d bytes"' % max_bytes
+    body = b'{"error":"too_large",' + message + b',"field":"body"}'
     await send(
         {
             "type": "http.response.start",

@@ -159,7 +159,10 @@ def yaml_data(text: str, path: Path) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
-        raise InputError(f"invalid YAML: {exc}", file=str(path), row=row) from exc
+        # Problem and position only: str(exc) would quote the file's lines into the message.
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        where = f" (line {row}, column {mark.column + 1})" if mark is not None else ""
+        raise InputError(f"invalid YAML: {problem}{where}", file=str(path), row=row) from exc
 
 
 def nested_data(text: str, path: Path) -> Any:

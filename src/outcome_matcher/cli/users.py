@@ -23,7 +23,7 @@ def users_add_cli(
     """Create a user and print their API token once (only its hash is stored)."""
     settings = Settings()
     with errors(), opened_store(settings) as store:
-        user, token = store.add_user(name, role)
+        user, token = store.add_user(name, role, token_lifetime=settings.token_lifetime)
     out.print(f"user {user.name} ({user.role}) created. Token, shown only once:")
     typer.echo(token)
 

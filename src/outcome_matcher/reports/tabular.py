@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel
 
+from outcome_matcher.fileio import safe_cell
 from outcome_matcher.reports.data import Evidence, Report, RequirementReport
 from outcome_matcher.reports.diff import DiffReport
 from outcome_matcher.reports.sector import SectorReport
@@ -69,7 +70,7 @@ def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerows([safe_cell(c) for c in row] for row in rows)
     # A BOM so that spreadsheet programs read the UTF-8 (Cyrillic, Kazakh) correctly.
     return buffer.getvalue().encode("utf-8-sig")
 

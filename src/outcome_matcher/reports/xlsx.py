@@ -12,6 +12,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from outcome_matcher.fileio import safe_cell
 from outcome_matcher.i18n import N_, Translator, labels, translator
 from outcome_matcher.reports import levels, plots, tabular
 from outcome_matcher.reports import xlsx_labels as words
@@ -282,6 +283,19 @@ def render_xlsx(report: Report | SectorReport | DiffReport, tr: Translator | Non
         wb = sector_workbook(report, tr)
     else:
         wb = diff_workbook(report, tr)
+    _no_formulas(wb)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _no_formulas(wb: Workbook) -> None:
+    """Every text cell stays text: openpyxl would store '=...' (a module title) as a formula."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and (
+                    cell.data_type == "f" or cell.value != safe_cell(cell.value)
+                ):
+                    cell.value = safe_cell(cell.value)
+                    cell.data_type = "s"

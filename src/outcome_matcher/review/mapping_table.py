@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import cast, get_args
 
 from outcome_matcher.errors import InputError, InputErrors
+from outcome_matcher.fileio import safe_cell, unquote_cell
 from outcome_matcher.store import DecisionCreate, DecisionPublic, Relation, Store, UserInfo, Verdict
 from outcome_matcher.store.public import DecisionImportResult
 
@@ -72,7 +73,8 @@ def export_csv(store: Store, programme: str, framework: str, catalogue: str | No
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(export_rows(store, programme, framework, catalogue))
+    for row in export_rows(store, programme, framework, catalogue):
+        writer.writerow({column: safe_cell(value) for column, value in row.items()})
     return buffer.getvalue()
 
 
@@ -161,7 +163,7 @@ def _parse_raw(
 ) -> DecisionCreate:
     if "\0extra" in raw or any(v is None for v in raw.values()):
         raise InputError("wrong number of fields", row=row)
-    record = {c: (raw.get(name) or "") for c, name in names.items()}
+    record = {c: unquote_cell(raw.get(name) or "") for c, name in names.items()}
     d = parse_row(record, row, framework, catalogue)
     link = (f"{d.programme}/{d.module}", d.competency_id)
     if link in seen:

@@ -16,10 +16,11 @@ def add_catalogue(
     name: str | None,
     max_chars: int,
     format: CatalogueFormat | None = None,
+    actor: str = "system",
 ) -> CatalogueImport:
     """Import a catalogue file or folder; re-importing the same file changes nothing.
 
     The format is recognised by content (`format` overrides: csv, nested, rpd-yaml, rpd-docx).
     """
     catalogue = load_catalogue(path, name=name, max_text_chars=max_chars, format=format)
-    return store.add_catalogue(catalogue)
+    return store.add_catalogue(catalogue, actor=actor)

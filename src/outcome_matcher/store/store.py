@@ -13,6 +13,7 @@ from outcome_matcher.store.framework_queries import FrameworkQueries
 from outcome_matcher.store.frameworks import FrameworksRepo
 from outcome_matcher.store.microquals import MicroQualsRepo
 from outcome_matcher.store.migrate import check_at_head, run_migration
+from outcome_matcher.store.sessions import SessionsRepo
 from outcome_matcher.store.signoff import SignOffRepo
 from outcome_matcher.store.suggestions import SuggestionsRepo
 from outcome_matcher.store.users import UsersRepo
@@ -27,6 +28,7 @@ class Store(
     DecisionImportRepo,
     SignOffRepo,
     UsersRepo,
+    SessionsRepo,
     MicroQualsRepo,
     AuditRepo,
 ):

@@ -240,6 +240,7 @@ class TokenRow(Base):
     created: Mapped[datetime]
     last_used: Mapped[datetime | None]
     revoked: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]  # None: issued before expiry existed, or never expires
 
 
 class DecisionRow(Base):

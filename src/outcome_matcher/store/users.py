@@ -37,16 +37,41 @@ def user_row(session: Session, name: str) -> UserRow:
     return row
 
 
-def _new_token(session: Session, user: UserRow) -> str:
+def _new_token(session: Session, user: UserRow, lifetime: timedelta | None) -> str:
     token = secrets.token_urlsafe(32)
-    session.add(TokenRow(user_id=user.id, token_hash=hash_token(token), created=utcnow()))
+    now = utcnow()
+    expires = None if lifetime is None else now + lifetime
+    session.add(
+        TokenRow(user_id=user.id, token_hash=hash_token(token), created=now, expires_at=expires)
+    )
     return token
+
+
+def _token_of(session: Session, token: str) -> tuple[TokenRow, UserRow] | None:
+    found = session.execute(
+        select(TokenRow, UserRow)
+        .join(UserRow, TokenRow.user_id == UserRow.id)
+        .where(TokenRow.token_hash == hash_token(token))
+    ).first()
+    return None if found is None else (found[0], found[1])
+
+
+def _live(token: TokenRow, user: UserRow) -> bool:
+    expired = token.expires_at is not None and utcnow() >= token.expires_at
+    return token.revoked is None and not expired and user.active
 
 
 class UsersRepo(StoreBase):
     """Users, roles and tokens."""
 
-    def add_user(self, name: str, role: Role, *, actor: str = "system") -> tuple[UserInfo, str]:
+    def add_user(
+        self,
+        name: str,
+        role: Role,
+        *,
+        actor: str = "system",
+        token_lifetime: timedelta | None = None,
+    ) -> tuple[UserInfo, str]:
         """Create a user with a first token; the token is returned once and stored only hashed."""
         with self._write() as s:
             if s.scalar(select(UserRow.id).where(UserRow.name == name)) is not None:
@@ -54,7 +79,7 @@ class UsersRepo(StoreBase):
             row = UserRow(name=name, role=role, active=True, created=utcnow())
             s.add(row)
             s.flush()
-            token = _new_token(s, row)
+            token = _new_token(s, row, token_lifetime)
             audit(s, actor, "user.add", "user", name, {"role": role})
             return user_info(row), token
 
@@ -74,12 +99,26 @@ class UsersRepo(StoreBase):
             audit(s, actor, "user.activate" if active else "user.deactivate", "user", name)
             return user_info(row)
 
-    def create_token(self, user: str, *, actor: str = "system") -> str:
+    def create_token(
+        self, user: str, *, actor: str = "system", lifetime: timedelta | None = None
+    ) -> str:
         """Issue another token for `user`; returned once, stored only as its sha256."""
         with self._write() as s:
-            token = _new_token(s, user_row(s, user))
+            token = _new_token(s, user_row(s, user), lifetime)
             audit(s, actor, "token.create", "user", user)
             return token
+
+    def rotate_token(self, token: str, *, lifetime: timedelta | None = None) -> str:
+        """A new token for the owner of `token`, which is revoked in the same transaction."""
+        with self._write() as s:
+            found = _token_of(s, token)
+            if found is None or not _live(found[0], found[1]):
+                raise AuthError("invalid, expired or revoked token")
+            old, user = found
+            old.revoked = utcnow()
+            new = _new_token(s, user, lifetime)
+            audit(s, user.name, "token.rotate", "user", user.name, {"token_id": old.id})
+            return new
 
     def revoke_token(self, token: str, *, actor: str = "system") -> None:
         """Revoke a token (idempotent); NotFoundError if it was never issued."""
@@ -99,16 +138,10 @@ class UsersRepo(StoreBase):
     def authenticate(self, token: str) -> UserInfo:
         """The active user owning a live token; AuthError otherwise, never saying which part."""
         with self._read() as s:
-            found = s.execute(
-                select(TokenRow, UserRow)
-                .join(UserRow, TokenRow.user_id == UserRow.id)
-                .where(TokenRow.token_hash == hash_token(token))
-            ).first()
-            if found is None:
-                raise AuthError("invalid or revoked token")
+            found = _token_of(s, token)
+            if found is None or not _live(*found):
+                raise AuthError("invalid, expired or revoked token")
             tok, user = found
-            if tok.revoked is not None or not user.active:
-                raise AuthError("invalid or revoked token")
         now = utcnow()
         if tok.last_used is None or now - tok.last_used > LAST_USED_PRECISION:
             # A separate short write, so the common authenticated read takes no write lock.

@@ -1,21 +1,27 @@
-"""Web sessions: the token cookie, the logged-in user and the CSRF defence for forms."""
+"""Web sessions: the session cookie, the logged-in user and the CSRF defence for forms."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Annotated
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from fastapi import Depends, Request
 
-from outcome_matcher.api.deps import StoreDep
+from outcome_matcher.api.cookie_auth import (
+    SESSION_COOKIE,
+    check_cookie_write,
+    csrf_failed,
+    csrf_for,
+    same_origin,
+)
+from outcome_matcher.api.deps import SettingsDep, StoreDep
 from outcome_matcher.errors import AuthError, ForbiddenError
 from outcome_matcher.i18n import Translator, from_accept_language, normalize, translator
 from outcome_matcher.store.public import DECIDING_ROLES, UserInfo
 
-COOKIE = "om_token"
+COOKIE = SESSION_COOKIE
 LANG_COOKIE = "om_lang"
 
 
@@ -40,11 +46,6 @@ class Session:
         return self.user.active and self.user.role in DECIDING_ROLES
 
 
-def csrf_for(token: str) -> str:
-    """Per-session CSRF token: derived from the secret, HttpOnly cookie, so no server state."""
-    return hmac.new(token.encode(), b"outcome-matcher csrf", hashlib.sha256).hexdigest()[:32]
-
-
 def _here(request: Request) -> str:
     query = f"?{request.url.query}" if request.url.query else ""
     return request.url.path + query
@@ -61,17 +62,18 @@ def safe_next(next_path: str | None) -> str:
     return next_path
 
 
-def get_session(request: Request, store: StoreDep) -> Session:
-    token = request.cookies.get(COOKIE)
-    if not token:
+def get_session(request: Request, store: StoreDep, settings: SettingsDep) -> Session:
+    session_id = request.cookies.get(COOKIE)
+    if not session_id:
         raise LoginRequired(_here(request))
     try:
-        user = store.authenticate(token)
+        user = store.session_user(session_id, idle=timedelta(minutes=settings.session_idle_minutes))
     except AuthError:
         raise LoginRequired(_here(request)) from None
     # the user's remembered language wins over the cookie and the browser (web.language)
     request.state.lang = store.get_user_language(user.name)
-    return Session(user=user, csrf=csrf_for(token), tr=request_translator(request))
+    request.state.session_id = session_id
+    return Session(user=user, csrf=csrf_for(session_id), tr=request_translator(request))
 
 
 def request_language(request: Request) -> str:
@@ -90,25 +92,15 @@ def request_translator(request: Request) -> Translator:
 WebSession = Annotated[Session, Depends(get_session)]
 
 
-def _csrf_failed(request: Request) -> ForbiddenError:
-    tr = request_translator(request)
-    return ForbiddenError(
-        tr.gettext("The form expired or came from another site; reload the page and try again.")
-    )
-
-
 def check_origin(request: Request) -> None:
-    """Refuse cross-site form posts whose Origin names another host."""
-    origin = request.headers.get("origin")
-    if origin and origin != "null" and urlsplit(origin).netloc != request.url.netloc:
-        raise _csrf_failed(request)
+    """Refuse cross-site form posts whose Origin is not this scheme, host and port."""
+    if not same_origin(request):
+        raise csrf_failed(request)
 
 
 def check_csrf(request: Request, session: Session, submitted: str) -> None:
     """SameSite=Strict cookie plus the per-session token plus the Origin check."""
-    check_origin(request)
-    if not hmac.compare_digest(submitted, session.csrf):
-        raise _csrf_failed(request)
+    check_cookie_write(request, request.state.session_id, submitted)
 
 
 def require_decider(session: Session) -> None:
