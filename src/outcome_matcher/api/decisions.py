@@ -88,15 +88,23 @@ def import_decisions(
     file: UploadFile,
     framework: str,
     store: StoreDep,
+    matcher: MatcherDep,
     user: Decider,
     catalogue: str | None = None,
 ) -> DecisionImportResult:
-    """Load a mapping table as decisions by the caller; a bad row anywhere imports nothing."""
+    """Load a mapping table as decisions by the caller; a bad or stale row anywhere (409,
+    every stale row listed) imports nothing. Rows follow the reason rule of POST /decisions."""
     name = Path(file.filename or "upload.csv").name
     try:
         text = file.file.read().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 (byte {exc.start})", file=name, field="file") from exc
     return import_csv(
-        store, text, framework=framework, reviewer=user, catalogue=catalogue, file=name
+        store,
+        text,
+        framework=framework,
+        reviewer=user,
+        catalogue=catalogue,
+        file=name,
+        matcher=matcher,
     )
