@@ -89,3 +89,14 @@ class JobsRepo(StoreBase):
         stmt = select(JobRow).where(JobRow.state.in_(UNFINISHED), JobRow.heartbeat < cutoff)
         with self._read() as s:
             return [_info(r) for r in s.scalars(stmt.order_by(JobRow.created))]
+
+    def claim_stale_job(self, job_id: str, stale_after: timedelta) -> bool:
+        """Take over a stale job (its heartbeat renewed); False when another server did first."""
+        cutoff = utcnow() - stale_after
+        with self._write() as s:
+            done = s.execute(
+                update(JobRow)
+                .where(JobRow.id == job_id, JobRow.heartbeat < cutoff)
+                .values(heartbeat=utcnow())
+            )
+            return bool(cast(Any, done).rowcount)
