@@ -98,7 +98,7 @@ def setup(data: Path) -> None:
         started = time.perf_counter()
         encoder = OnnxEncoder(ensure_onnx_model(settings), threads=2, batch_size=64)
         framework = load_framework(ESCO, "esco", name="esco", version="v1.1.1")
-        with Store.open(settings.db_url) as store:
+        with Store.open(settings.db_url, migrate=True) as store:
             store.add_framework(framework)
             FrameworkIndex.build(framework, encoder, fields=DEFAULT_FIELDS).save(
                 index_dir(settings, "esco")
@@ -174,7 +174,7 @@ def child_align(data: Path, n: int | None, threads: int) -> dict[str, object]:
 
     encoder_spec = spec_from_settings(settings, use_cache=False)
     encoder = encoder_spec.load()
-    with Store.open(settings.db_url) as store:
+    with Store.open(settings.db_url, migrate=True) as store:
         index_path = index_for(settings, store, "esco", encoder)  # the index align used
     spec = MatcherSpec(
         encoder_spec, "esco", str(index_path), settings.model, 0.0, lexical=settings.lexical

@@ -50,7 +50,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings(**({"threads": args.threads} if args.threads else {}))
     start = time.perf_counter()
-    store = Store.open(settings.db_url)
+    store = Store.open(settings.db_url, migrate=True)
     if args.index:
         faiss.omp_set_num_threads(settings.threads)
         matcher = Matcher(

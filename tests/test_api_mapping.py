@@ -9,9 +9,9 @@ from pathlib import Path
 from api_support import api_env_at, decision, force_confidence
 from conftest import ApiEnv
 from outcome_matcher.encoders import Encoder
-from outcome_matcher.review.mapping_table import COLUMNS
+from outcome_matcher.review.mapping_table import COLUMNS, LINK_VERSION
 
-HEADER = ",".join(COLUMNS)
+HEADER = ",".join(c for c in COLUMNS if c != LINK_VERSION)  # the ESCO columns alone
 
 
 def _export(env: ApiEnv) -> str:
@@ -53,6 +53,7 @@ def test_export_has_the_esco_columns(api_env: ApiEnv) -> None:
             "Classification 2 PrefLabel": "Databases",
             "Mapping relation": "skos:closeMatch",
             "Editorial note": "accepted: covered by the module",
+            "Link version": "1",
         }
     ]
 
@@ -151,3 +152,66 @@ def test_import_needs_deciding_role_and_the_columns(api_env: ApiEnv) -> None:
         headers=api_env.auth("admin"),
     )
     assert response.status_code == 422
+
+
+def _edit(table: str, **notes: str) -> str:
+    """The table with the editorial note of the rows of the given competencies changed."""
+    rows = list(csv.DictReader(io.StringIO(table)))
+    for row in rows:
+        if row["Classification 1 URI"] in notes:
+            row["Editorial note"] = notes[row["Classification 1 URI"]]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def test_a_stale_table_overwrites_nothing(api_env: ApiEnv) -> None:
+    headers = api_env.auth("reviewer")
+    force_confidence(api_env, high=True)
+    for competency in ("SD-01", "SD-02"):
+        body = decision(competency=competency)
+        assert api_env.client.post("/decisions", json=body, headers=headers).status_code == 201
+    table = _export(api_env)  # both links at version 1
+    for competency in ("SD-01", "SD-02"):  # someone decides again after the export
+        body = decision(1, "rejected", competency=competency, reason="not taught after all")
+        assert api_env.client.post("/decisions", json=body, headers=headers).status_code == 201
+    before = api_env.store.decision_history()
+    edited = _edit(table, **{"SD-01": "accepted: still fits", "SD-02": "partial: half of it"})
+    status, body = _import(api_env, edited)
+    assert status == 409, body
+    assert [(x["row"], x["expected_version"], x["current_version"]) for x in body["stale"]] == [
+        (2, 1, 2),
+        (3, 1, 2),
+    ]
+    assert api_env.store.decision_history() == before
+    # The same edits on a fresh export (version 2) go in.
+    fresh = _edit(_export(api_env), **{"SD-01": "rejected: taught elsewhere"})
+    status, body = _import(api_env, fresh)
+    assert (status, body["imported"], body["unchanged"]) == (200, 1, 1), body
+    assert [d.version for d in api_env.store.current_decisions("BSC-SD", "demo")] == [3, 2]
+
+
+def test_a_row_without_a_version_is_for_a_new_link_only(api_env: ApiEnv) -> None:
+    headers = api_env.auth("reviewer")
+    force_confidence(api_env, high=True)
+    assert api_env.client.post("/decisions", json=decision(), headers=headers).status_code == 201
+    table = "\n".join([HEADER, "SD-01,,BSC-SD/DB,,,rejected: not really", ""])
+    status, body = _import(api_env, table)
+    assert status == 409 and body["stale"][0]["current_version"] == 1
+    assert len(api_env.store.decision_history()) == 1
+    bad = "\n".join([",".join(COLUMNS), "SD-02,,BSC-SD/DB,,skos:exactMatch,accepted: x,two", ""])
+    status, body = _import(api_env, bad)
+    assert status == 422 and "Link version" in str(body["problems"])
+
+
+def test_imported_rows_follow_the_reason_rule(api_env: ApiEnv) -> None:
+    force_confidence(api_env, high=True)  # every link high-confidence: rejecting needs a reason
+    table = "\n".join(
+        [HEADER, "SD-01,,BSC-SD/DB,,,rejected", "SD-02,,BSC-SD/DB,,,rejected: welding", ""]
+    )
+    status, body = _import(api_env, table)
+    assert status == 422, body
+    assert [p.split(":")[0] for p in body["problems"]] == ["row 2, field 'Editorial note'"]
+    assert api_env.store.decision_history() == []

@@ -15,6 +15,7 @@ from outcome_matcher.frameworks import load_framework
 from outcome_matcher.store import DecisionCreate, Store, UserInfo, downgrade
 from outcome_matcher.store.flags import current_rows
 from outcome_matcher.store.tables import DecisionRow, UserRow, utcnow
+from outcome_matcher.store.tables_flags import DecisionFlagRow
 
 CORPORA = Path(__file__).resolve().parents[1] / "corpora"
 PROGRAMME = "BSC-SD"
@@ -61,8 +62,6 @@ def append(store: Store, decision_id: int, verdict: str) -> None:
                 created=utcnow(),
                 version=prior.version + 1,
                 supersedes_id=prior.id,
-                needs_review=False,
-                review_reason=None,
             )
         )
 
@@ -70,9 +69,11 @@ def append(store: Store, decision_id: int, verdict: str) -> None:
 def flags(store: Store) -> dict[tuple[str, int], bool]:
     with Session(store.engine) as s:
         rows = s.execute(
-            select(DecisionRow.competency_uri, DecisionRow.version, DecisionRow.needs_review)
+            select(
+                DecisionRow.competency_uri, DecisionRow.version, DecisionFlagRow.reason
+            ).outerjoin(DecisionFlagRow, DecisionFlagRow.decision_id == DecisionRow.id)
         )
-        return {(uri, version): flagged for uri, version, flagged in rows}
+        return {(uri, version): reason is not None for uri, version, reason in rows}
 
 
 def test_withdrawn_is_stored_and_leaves_nothing_to_re_review(
@@ -104,6 +105,7 @@ def test_downgrade_refuses_while_withdrawn_decisions_exist(
     append(store, first, "withdrawn")
     with pytest.raises(RuntimeError, match="1 withdrawn decision"):
         downgrade(url, "0002")
+    downgrade(url, "0007")  # before the append-only triggers (0009), deleting is possible
     with Session(store.engine) as s, s.begin():
         s.execute(delete(DecisionRow).where(DecisionRow.verdict == "withdrawn"))
     store.close()

@@ -55,7 +55,9 @@ def test_design_swap_save_sign_off(env: ApiEnv) -> None:
     assert forged.status_code == 403
     _login(env, "reviewer")
     done = env.client.post(
-        url + "/sign-off", data={"csrf": csrf_for(env.client.cookies["om_session"])}, follow_redirects=False
+        url + "/sign-off",
+        data={"csrf": csrf_for(env.client.cookies["om_session"])},
+        follow_redirects=False,
     )
     assert done.status_code == 303
     assert env.store.get_micro_qualification(record.id).signoffs[0].reviewer == "reviewer-user"

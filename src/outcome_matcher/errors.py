@@ -81,6 +81,14 @@ class ModelNotBuiltError(OutcomeMatcherError):
     code = "model_not_built"
 
 
+class WriteError(OutcomeMatcherError):
+    """A file or folder could not be written (disk full, quota, file size limit); the
+    previous version at that path is unchanged."""
+
+    status = 507
+    code = "write_failed"
+
+
 class StoreUnavailableError(OutcomeMatcherError):
     status = 503
     code = "store_unavailable"

@@ -89,10 +89,12 @@ def import_decisions(
     framework: str,
     store: StoreDep,
     settings: SettingsDep,
+    matcher: MatcherDep,
     user: Decider,
     catalogue: str | None = None,
 ) -> DecisionImportResult:
-    """Load a mapping table as decisions by the caller; a bad row anywhere imports nothing."""
+    """Load a mapping table as decisions by the caller; a bad or stale row anywhere (409,
+    every stale row listed) imports nothing. Rows follow the reason rule of POST /decisions."""
     name = Path(file.filename or "upload.csv").name
     data = file.file.read()
     # A mapping table is CSV whatever its name says: checked as UTF-8 text with a row limit.
@@ -102,5 +104,11 @@ def import_decisions(
     )  # fmt: skip
     text = data.decode("utf-8-sig")
     return import_csv(
-        store, text, framework=framework, reviewer=user, catalogue=catalogue, file=name
+        store,
+        text,
+        framework=framework,
+        reviewer=user,
+        catalogue=catalogue,
+        file=name,
+        matcher=matcher,
     )

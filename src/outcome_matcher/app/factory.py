@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -18,6 +19,7 @@ from outcome_matcher.api import (
     decisions,
     frameworks,
     health,
+    job_runner,
     jobs,
     micro_qualifications,
     reports,
@@ -58,9 +60,15 @@ def create_app(
         app.state.matcher = matcher or load_matcher(
             settings, app.state.store, load_encoder(settings)
         )
+        # Jobs a dead server left behind: align resumes, the rest are failed (and again
+        # every few seconds, for servers of the same database that die while this one runs).
+        stop = threading.Event()
+        args = (settings, app.state.store, app.state.matcher, stop)
+        threading.Thread(target=job_runner.watch, args=args, name="jobs", daemon=True).start()
         try:
             yield
         finally:
+            stop.set()
             if own_store:
                 app.state.store.close()
 

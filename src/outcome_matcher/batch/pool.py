@@ -14,6 +14,10 @@ import ctypes
 import dataclasses
 import gc
 import multiprocessing
+import os
+import signal
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -46,8 +50,37 @@ def release_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def _start_worker(spec: MatcherSpec, top_k: int, competency_ids: list[str] | None) -> None:
+# PR_SET_PDEATHSIG from <linux/prctl.h>; how often the fallback watchdog looks at the parent.
+_PR_SET_PDEATHSIG = 1
+WATCHDOG_SECONDS = 0.5
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when the parent dies, even by SIGKILL (no cleanup runs then).
+
+    Linux kills it at once (PR_SET_PDEATHSIG); elsewhere, and should the parent have died
+    before the call, a daemon thread notices the changed parent pid and exits.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL("libc.so.6", use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCHDOG_SECONDS)
+        os._exit(1)  # the parent is gone: nobody will read our results
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
+
+
+def _start_worker(
+    spec: MatcherSpec, top_k: int, competency_ids: list[str] | None, parent: int
+) -> None:
     global _job
+    _die_with_parent(parent)
     _job = _Job(spec.load(), spec.framework, top_k, spec.max_chars, competency_ids)
     release_memory()
 
@@ -89,7 +122,7 @@ def run_pool(
         workers,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(one_thread, top_k, competency_ids),
+        initargs=(one_thread, top_k, competency_ids, os.getpid()),
     )
     pending: dict[Future[tuple[int, str, float]], int] = {}
     try:

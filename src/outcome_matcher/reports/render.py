@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from outcome_matcher.errors import InputError
+from outcome_matcher.fileio import write_file
 from outcome_matcher.i18n import Translator, translator
 from outcome_matcher.reports import html, plots, tabular, xlsx
 from outcome_matcher.reports.data import Report
@@ -54,7 +55,7 @@ def render(
         known = ", ".join(get_args(ReportFormat))
         raise InputError(f"unknown report format {format!r} (use {known})", field="format")
     if path is not None:
-        path.write_bytes(data)
+        write_file(path, data)  # atomic: a full disk leaves the old report as it was
     return data
 
 
@@ -69,7 +70,7 @@ def render_picture(
     draw = plots.heatmap if kind == "heatmap" else plots.unit_chart
     data = draw(report, format, translator(lang))
     if path is not None:
-        path.write_bytes(data)
+        write_file(path, data)  # atomic: a full disk leaves the old report as it was
     return data
 
 

@@ -13,8 +13,10 @@ import io
 from collections.abc import Sequence
 from typing import cast, get_args
 
-from outcome_matcher.errors import InputError, InputErrors
+from outcome_matcher.errors import InputError, InputErrors, NotFoundError
 from outcome_matcher.fileio import safe_cell, unquote_cell
+from outcome_matcher.retrieval.matcher import Matcher
+from outcome_matcher.review.rules import enforce_reason_rule
 from outcome_matcher.store import DecisionCreate, DecisionPublic, Relation, Store, UserInfo, Verdict
 from outcome_matcher.store.public import DecisionImportResult
 
@@ -24,7 +26,10 @@ SOURCE_ID = "Classification 2 ID"
 SOURCE_LABEL = "Classification 2 PrefLabel"
 RELATION = "Mapping relation"
 NOTE = "Editorial note"
-COLUMNS = (TARGET_URI, TARGET_LABEL, SOURCE_ID, SOURCE_LABEL, RELATION, NOTE)
+# Not an ESCO column: the link version each row was decided against, so that an import of a
+# stale table is refused instead of overwriting newer decisions (empty: a new link only).
+LINK_VERSION = "Link version"
+COLUMNS = (TARGET_URI, TARGET_LABEL, SOURCE_ID, SOURCE_LABEL, RELATION, NOTE, LINK_VERSION)
 REQUIRED = (TARGET_URI, SOURCE_ID, RELATION)
 
 # How store errors on a decision's fields are named for someone fixing the table.
@@ -34,6 +39,8 @@ FIELD_COLUMNS = {
     "programme": SOURCE_ID,
     "evidence_outcome": SOURCE_ID,
     "relation": RELATION,
+    "reason": NOTE,
+    "expected_version": LINK_VERSION,
 }
 _VERDICTS: tuple[str, ...] = get_args(Verdict)
 _RELATIONS: tuple[str, ...] = get_args(Relation)
@@ -63,6 +70,7 @@ def export_rows(
             SOURCE_LABEL: titles.get(d.module, ""),
             RELATION: skos(d.relation),
             NOTE: note(d),
+            LINK_VERSION: str(d.version),
         }
         for d in decisions
     ]
@@ -97,8 +105,25 @@ def _verdict_and_reason(text: str, relation: Relation | None) -> tuple[Verdict, 
     return ("accepted" if relation else "rejected"), text.strip()
 
 
+def _version(value: str, row: int) -> int:
+    """The link version a row was decided against; empty means a new link (version 0)."""
+    if not value.strip():
+        return 0
+    try:
+        version = int(value.strip())
+    except ValueError:
+        version = -1
+    if version < 0:
+        raise InputError(
+            f"{value!r} is not a link version (a whole number, or empty for a new link)",
+            row=row,
+            field=LINK_VERSION,
+        )
+    return version
+
+
 def parse_row(
-    record: dict[str, str], row: int, framework: str, catalogue: str | None, expected: int = 0
+    record: dict[str, str], row: int, framework: str, catalogue: str | None
 ) -> DecisionCreate:
     """One table row as a decision; InputError naming the row and column when it is not one."""
     source = record[SOURCE_ID].strip()
@@ -121,7 +146,7 @@ def parse_row(
         verdict=verdict,
         relation=relation,
         reason=reason,
-        expected_version=expected,
+        expected_version=_version(record.get(LINK_VERSION) or "", row),
     )
 
 
@@ -172,6 +197,22 @@ def _parse_raw(
     return d
 
 
+def _reason_rule(
+    store: Store, matcher: Matcher, rows: list[tuple[int, DecisionCreate]], file: str
+) -> None:
+    """The reason rule on every row, as POST /decisions applies it; InputErrors lists them."""
+    errors: list[InputError] = []
+    for number, d in rows:
+        try:
+            enforce_reason_rule(store, matcher, d)
+        except NotFoundError:
+            continue  # an unknown module or competency: the store reports it with the rest
+        except InputError as exc:
+            errors.append(InputError(exc.message, row=number, field=NOTE))
+    if errors:
+        raise InputErrors(errors, file=file)
+
+
 def import_csv(
     store: Store,
     text: str,
@@ -180,7 +221,16 @@ def import_csv(
     reviewer: UserInfo,
     catalogue: str | None = None,
     file: str = "upload.csv",
+    matcher: Matcher | None = None,
 ) -> DecisionImportResult:
-    """Import a mapping table as decisions by `reviewer`: every row, or none if any is bad."""
+    """Import a mapping table as decisions by `reviewer`: every row, or none if any is bad.
+
+    Each row supersedes only the link version in its `Link version` column (empty: a new
+    link); stale rows give one ConflictError. With a `matcher` (the API) every row must pass
+    the reason rule; the command line has no model loaded and imports tables an admin
+    vouches for, so it skips the rule (scoring a table needs the model and the index).
+    """
     rows = parse_table(text, framework, catalogue, file)
+    if matcher is not None:
+        _reason_rule(store, matcher, rows, file)
     return store.import_decisions(rows, reviewer, source=file, field_names=FIELD_COLUMNS)

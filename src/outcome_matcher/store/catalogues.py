@@ -107,8 +107,12 @@ class CataloguesRepo(StoreBase):
             audit(s, actor, "catalogue.import", "catalogue", cat.name, result.model_dump())
             return result
 
-    def remove_catalogue(self, name: str, *, force: bool = False, actor: str = "system") -> None:
-        """Delete a catalogue with everything under it; with decisions only when forced."""
+    def remove_catalogue(self, name: str, *, actor: str = "system") -> None:
+        """Delete a catalogue with everything under it; refused while it has decisions.
+
+        Decisions are the council's record and append-only by the database (migration 0009):
+        a catalogue with decisions stays, its programmes can be re-imported or left inactive.
+        """
         with self._write() as s:
             row = catalogue_row(s, name)
             n_decisions = s.scalar(
@@ -118,15 +122,15 @@ class CataloguesRepo(StoreBase):
                 .join(ProgrammeRow, ModuleRow.programme_id == ProgrammeRow.id)
                 .where(ProgrammeRow.catalogue_id == row.id)
             )
-            if n_decisions and not force:
+            if n_decisions:
                 raise ConflictError(
-                    f"catalogue {name!r} has {n_decisions} review decision(s); removing it "
-                    "deletes them too: force the removal to go ahead",
+                    f"catalogue {name!r} has {n_decisions} review decision(s), which are an "
+                    "append-only record: it cannot be removed",
                     catalogue=name,
                     decisions=n_decisions,
                 )
             s.execute(delete(CatalogueRow).where(CatalogueRow.id == row.id))
-            audit(s, actor, "catalogue.remove", "catalogue", name, {"decisions": n_decisions})
+            audit(s, actor, "catalogue.remove", "catalogue", name, {"decisions": 0})
 
     def list_catalogues(self) -> list[CatalogueInfo]:
         n_prog = (

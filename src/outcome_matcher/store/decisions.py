@@ -34,6 +34,7 @@ from outcome_matcher.store.tables import (
     UserRow,
     utcnow,
 )
+from outcome_matcher.store.tables_flags import DecisionFlagRow
 from outcome_matcher.store.users import user_row
 
 
@@ -41,21 +42,34 @@ class _LostRace(Exception):
     """Another writer stored this link version between our read and our insert."""
 
 
-_Joined = Select[DecisionRow, str, str, str, str]
+_Joined = Select[DecisionRow, str, str, str, str, str | None]
 
 
 def _select() -> _Joined:
     return (
-        select(DecisionRow, CatalogueRow.name, ProgrammeRow.code, ModuleRow.code, UserRow.name)
+        select(
+            DecisionRow,
+            CatalogueRow.name,
+            ProgrammeRow.code,
+            ModuleRow.code,
+            UserRow.name,
+            DecisionFlagRow.reason,
+        )
         .join(ModuleRow, DecisionRow.module_id == ModuleRow.id)
         .join(ProgrammeRow, ModuleRow.programme_id == ProgrammeRow.id)
         .join(CatalogueRow, ProgrammeRow.catalogue_id == CatalogueRow.id)
         .join(UserRow, DecisionRow.reviewer_id == UserRow.id)
+        .outerjoin(DecisionFlagRow, DecisionFlagRow.decision_id == DecisionRow.id)
     )
 
 
 def _public(
-    row: DecisionRow, catalogue: str, programme: str, module: str, reviewer: str
+    row: DecisionRow,
+    catalogue: str,
+    programme: str,
+    module: str,
+    reviewer: str,
+    flag: str | None = None,
 ) -> DecisionPublic:
     return DecisionPublic(
         id=row.id,
@@ -72,8 +86,8 @@ def _public(
         created=row.created,
         version=row.version,
         supersedes=row.supersedes_id,
-        needs_review=row.needs_review,
-        review_reason=row.review_reason,
+        needs_review=flag is not None,
+        review_reason=flag,
     )
 
 
@@ -178,8 +192,6 @@ def insert_decision(
         created=utcnow(),
         version=d.expected_version + 1,
         supersedes_id=current.id if current else None,
-        needs_review=False,
-        review_reason=None,
     )
     s.add(row)
     try:

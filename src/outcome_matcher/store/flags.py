@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from sqlalchemy import ColumnElement, Select, func, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from outcome_matcher.store.base import chunks
-from outcome_matcher.store.tables import DecisionRow
+from outcome_matcher.store.tables import DecisionRow, utcnow
+from outcome_matcher.store.tables_flags import DecisionFlagRow
 
 WITHDRAWN = "withdrawn"  # the verdict that returns a link to undecided (see tables.VERDICTS)
 
@@ -37,15 +36,17 @@ def current_rows(
 
 
 def flag_decisions(session: Session, reasons: dict[int, str]) -> int:
-    """Mark decisions (id -> reason) as needing re-review; returns how many were flagged."""
-    by_reason: dict[str, list[int]] = defaultdict(list)
-    for decision_id, reason in reasons.items():
-        by_reason[reason].append(decision_id)
-    for reason, ids in by_reason.items():
-        for part in chunks(ids):
-            session.execute(
-                update(DecisionRow)
-                .where(DecisionRow.id.in_(part))
-                .values(needs_review=True, review_reason=reason)
-            )
+    """Mark decisions (id -> reason) as needing re-review; returns how many were flagged.
+
+    The flag is a row in decision_flags (decisions themselves are never updated); a newer
+    reason replaces an older one on the same decision.
+    """
+    ids = list(reasons)
+    now = utcnow()
+    for part in chunks(ids):
+        session.execute(delete(DecisionFlagRow).where(DecisionFlagRow.decision_id.in_(part)))
+        session.execute(
+            insert(DecisionFlagRow),
+            [{"decision_id": i, "reason": reasons[i], "flagged": now} for i in part],
+        )
     return len(reasons)

@@ -8,12 +8,14 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, text
 
 from outcome_matcher.errors import StoreUnavailableError
 from outcome_matcher.store.engine import WRITE_OPTION, make_engine, safe_url, translate_errors
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# PostgreSQL advisory lock key of schema migrations (any fixed 64-bit number; "om-migr").
+MIGRATION_LOCK = 0x6F6D2D6D69677272
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -39,11 +41,21 @@ def run_migration(engine: Engine, action: str, rev: str) -> None:
     with translate_errors(engine.url), engine.connect() as conn:
         conn.execution_options(**{WRITE_OPTION: True})
         with conn.begin():
+            _serialise(conn)
             cfg.attributes["connection"] = conn
             if action == "upgrade":
                 command.upgrade(cfg, rev)
             else:
                 command.downgrade(cfg, rev)
+
+
+def _serialise(conn: Connection) -> None:
+    """On PostgreSQL, one migration at a time per database: two services starting together on
+    a fresh database would otherwise both create the tables and one would fail half-way. The
+    lock ends with the transaction; the second then finds the schema at head. (SQLite's
+    BEGIN IMMEDIATE already serialises writers.)"""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
 
 
 def current_revision(engine: Engine) -> str | None:

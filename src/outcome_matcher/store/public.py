@@ -209,3 +209,19 @@ class DecisionImportResult(_Out):
     imported: int
     unchanged: int
     decisions: list[DecisionPublic]
+
+
+class JobInfo(_Out):
+    """A long-running job as stored: what was asked, by whom, how far it got, how it ended."""
+
+    id: str
+    kind: str
+    state: Literal["queued", "running", "done", "failed"]
+    created_by: str
+    params: dict[str, Any]
+    progress: float
+    counts: dict[str, Any]
+    error: str | None
+    created: datetime
+    updated: datetime
+    heartbeat: datetime

@@ -13,6 +13,7 @@ from outcome_matcher.store.framework_queries import _standards
 from outcome_matcher.store.frameworks import framework_row
 from outcome_matcher.store.public import DecisionPublic, StandardSettings
 from outcome_matcher.store.tables import DecisionRow, ModuleRow, StandardSettingRow, utcnow
+from outcome_matcher.store.tables_flags import DecisionFlagRow
 
 
 def _reviewer_latest_ids() -> Select[int]:
@@ -105,7 +106,9 @@ class SignOffRepo(StoreBase):
             where = DecisionsRepo._filters(s, programme, None, catalogue, framework, None)
             stmt = (
                 _select()
-                .where(*where, DecisionRow.id.in_(current_ids()), DecisionRow.needs_review)
+                .where(
+                    *where, DecisionRow.id.in_(current_ids()), DecisionFlagRow.reason.is_not(None)
+                )
                 .order_by(DecisionRow.id)
             )
             return _query(s, stmt)

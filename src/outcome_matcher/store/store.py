@@ -11,6 +11,7 @@ from outcome_matcher.store.decisions import DecisionsRepo
 from outcome_matcher.store.engine import make_engine
 from outcome_matcher.store.framework_queries import FrameworkQueries
 from outcome_matcher.store.frameworks import FrameworksRepo
+from outcome_matcher.store.jobs import JobsRepo
 from outcome_matcher.store.microquals import MicroQualsRepo
 from outcome_matcher.store.migrate import check_at_head, run_migration
 from outcome_matcher.store.sessions import SessionsRepo
@@ -31,6 +32,7 @@ class Store(
     SessionsRepo,
     MicroQualsRepo,
     AuditRepo,
+    JobsRepo,
 ):
     """Persistent state: SQLite file by default, PostgreSQL for multi-reviewer deployments."""
 

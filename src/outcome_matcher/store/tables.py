@@ -244,7 +244,7 @@ class TokenRow(Base):
 
 
 class DecisionRow(Base):
-    """Append-only; only needs_review/review_reason are ever updated."""
+    """Append-only, enforced by triggers (migration 0009); re-review flags are in decision_flags."""
 
     __tablename__ = "decisions"
     __table_args__ = (
@@ -268,12 +268,10 @@ class DecisionRow(Base):
     created: Mapped[datetime]
     version: Mapped[int]
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
-    needs_review: Mapped[bool]
-    review_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class AuditRow(Base):
-    """Append-only log of every write."""
+    """Append-only log of every write (enforced by triggers, migration 0009)."""
 
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_key"),)

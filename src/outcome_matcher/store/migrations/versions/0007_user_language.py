@@ -16,6 +16,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop users.lang."""
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("lang")
+    """Drop users.lang (plain ALTER TABLE: batch mode's copy-and-drop of `users` fails on
+    SQLite with foreign keys on as soon as a decision or token refers to a user)."""
+    op.execute("ALTER TABLE users DROP COLUMN lang")
