@@ -10,8 +10,9 @@ from fastapi.responses import Response
 
 from outcome_matcher.api.deps import CurrentUser, Decider, MatcherDep, StoreDep
 from outcome_matcher.errors import InputError
+from outcome_matcher.review import interchange
 from outcome_matcher.review.decisions import record_decision
-from outcome_matcher.review.mapping_table import export_csv, import_csv
+from outcome_matcher.review.interchange import MEDIA_TYPES, ExportFormat
 from outcome_matcher.store.public import (
     DecisionCreate,
     DecisionImportResult,
@@ -72,13 +73,15 @@ def export_decisions(
     store: StoreDep,
     user: CurrentUser,
     catalogue: str | None = None,
+    format: ExportFormat = "csv",
 ) -> Response:
-    """The programme's current decisions as an ESCO-style mapping table (CSV)."""
-    text = export_csv(store, programme, framework, catalogue)
-    name = f"{programme}-{framework}-mapping.csv".replace("/", "_").replace('"', "")
+    """The programme's current decisions as a mapping table (CSV) or SKOS (skos-ttl, -jsonld)."""
+    text = interchange.export_decisions(store, programme, framework, catalogue, format)
+    media_type, ext = MEDIA_TYPES[format]
+    name = f"{programme}-{framework}-mapping.{ext}".replace("/", "_").replace('"', "")
     return Response(
         content=text,
-        media_type="text/csv; charset=utf-8",
+        media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
@@ -86,17 +89,18 @@ def export_decisions(
 @router.post("/import")
 def import_decisions(
     file: UploadFile,
-    framework: str,
     store: StoreDep,
     user: Decider,
+    framework: str | None = None,
     catalogue: str | None = None,
 ) -> DecisionImportResult:
-    """Load a mapping table as decisions by the caller; a bad row anywhere imports nothing."""
+    """Load a mapping table (CSV) or SKOS mappings, recognised by content, as decisions by the
+    caller; a bad row anywhere imports nothing. A CSV table needs `framework`."""
     name = Path(file.filename or "upload.csv").name
     try:
         text = file.file.read().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 (byte {exc.start})", file=name, field="file") from exc
-    return import_csv(
+    return interchange.import_decisions(
         store, text, framework=framework, reviewer=user, catalogue=catalogue, file=name
     )
