@@ -38,8 +38,9 @@ def _use(monkeypatch: pytest.MonkeyPatch, env: ApiEnv) -> None:
 def _decide(env: ApiEnv) -> None:
     force_confidence(env, high=True)
     headers = env.auth("designer")
+    [db] = [m for m in env.store.get_programme("BSC-SD").modules if m.code == "DB"]
     for body in (
-        decision(relation="broad"),
+        decision(relation="broad", evidence_outcome=db.outcomes[0].id),
         decision(verdict="rejected", competency="SD-04", reason="welding, not software"),
         decision(verdict="partial", competency="SD-02", module="QA", reason="only unit tests"),
     ):
@@ -122,6 +123,12 @@ def test_decisions_round_trip_through_the_api(
         assert imported.status_code == 200, imported.text
         assert imported.json()["imported"] == 3
         assert _content(fresh) == _content(api_env)
+        assert any(row[5] for row in _content(fresh))  # the evidence outcome came along
+        # The same file again: every decision already in force, evidence outcome included.
+        again = fresh.client.post(
+            "/decisions/import", params=params, files=files, headers=fresh.auth("reviewer")
+        )
+        assert (again.json()["imported"], again.json()["unchanged"]) == (0, 3)
 
 
 def test_csv_import_without_framework_is_refused(api_env: ApiEnv) -> None:
