@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from outcome_matcher import __version__, web
 from outcome_matcher.api import (
+    calibration,
     catalogues,
     coverage,
     decisions,
@@ -68,7 +69,7 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
     app.add_exception_handler(OutcomeMatcherError, _handle_error)  # type: ignore[arg-type]
     routers = (health, frameworks, catalogues, suggestions, coverage, review_queue, decisions)
-    for module in (*routers, users, standard_settings, jobs, reports):
+    for module in (*routers, users, standard_settings, jobs, reports, calibration):
         app.include_router(module.router)
     web.install_web(app)  # the reviewer UI: pages at /, static files at /static
     return app
