@@ -28,12 +28,12 @@ from outcome_matcher.evaluation.dev_sets import (
     load_esco_sets,
 )
 from outcome_matcher.evaluation.metrics import reciprocal_rank
+from outcome_matcher.learning.recalibrate import fit_decisions
 from outcome_matcher.retrieval.calibration import (
     Calibration,
     Candidate,
     candidates_of,
     expected_calibration_error,
-    fit_calibration,
 )
 from outcome_matcher.retrieval.memory import DecisionMemory, Reviewed, fit_fusion
 
@@ -164,11 +164,11 @@ def simulate(
         ece_recal, mrr_mem, ece_mem = ece_shipped, mrr_model, ece_shipped
         labels = [a for _, _, a in decided]
         if any(labels) and not all(labels):
-            refit = fit_calibration(
+            refit = fit_decisions(
                 [_candidate(data, q, r) for q, r, _ in decided],
                 labels,
-                model_name=shipped.model_name,
-                fitted_on=f"simulated {n} decisions",
+                shipped.model_name,
+                f"simulated {n} decisions",
             )
             ece_recal = expected_calibration_error(
                 [_confidence(refit, data, q, r) for q, r in test],

@@ -19,6 +19,7 @@ from outcome_matcher.errors import InputError
 from outcome_matcher.learning.decided import DecidedCandidate, decided_candidates
 from outcome_matcher.retrieval.calibration import (
     Calibration,
+    Candidate,
     expected_calibration_error,
     fit_calibration,
     reliability_table,
@@ -89,10 +90,11 @@ def _confidences(cal: Calibration, part: Sequence[DecidedCandidate]) -> list[flo
     ]
 
 
-def _fit(fit: Sequence[DecidedCandidate], model_name: str, fitted_on: str) -> Calibration:
+def fit_decisions(
+    candidates: Sequence[Candidate], accepted: Sequence[bool], model_name: str, fitted_on: str
+) -> Calibration:
     """The full feature set; on the score alone when gap and rank leave the score a
     non-positive weight (few, collinear decisions), since confidence must rise with it."""
-    candidates, accepted = [c.candidate for c in fit], [c.accepted for c in fit]
     try:
         return fit_calibration(candidates, accepted, model_name=model_name, fitted_on=fitted_on)
     except ValueError:
@@ -120,7 +122,12 @@ def refit(
     check_enough(fit, min_each)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     fitted_on = f"{len(fit)} decisions on {framework}" + (f" ({standard})" if standard else "")
-    new = _fit(fit, model_name, f"{fitted_on}, {now[:10]}")
+    new = fit_decisions(
+        [c.candidate for c in fit],
+        [c.accepted for c in fit],
+        model_name,
+        f"{fitted_on}, {now[:10]}",
+    )
     truth = [c.accepted for c in held]
     current = matcher.calibration_of(framework)
     before = _confidences(current, held) if current else None
