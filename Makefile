@@ -29,7 +29,7 @@ i18n-extract: $(STAMP)
 	  -o $(LOCALES_DIR)/messages.pot src/outcome_matcher
 
 i18n-update: i18n-extract
-	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --no-location \
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --width 100 \
 	  -i $(LOCALES_DIR)/messages.pot -d $(LOCALES_DIR)
 
 setup: install

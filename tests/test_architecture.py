@@ -21,6 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("store",),
     ("services",),
     ("review",),
+    ("learning",),
     ("reports", "batch", "microquals"),
     ("evaluation", "adaptation"),
     ("api",),

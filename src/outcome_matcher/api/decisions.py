@@ -10,8 +10,9 @@ from fastapi.responses import Response
 
 from outcome_matcher.api.deps import CurrentUser, Decider, MatcherDep, SettingsDep, StoreDep
 from outcome_matcher.fileio.uploads import check_upload
+from outcome_matcher.review import interchange
 from outcome_matcher.review.decisions import record_decision
-from outcome_matcher.review.mapping_table import export_csv, import_csv
+from outcome_matcher.review.interchange import MEDIA_TYPES, ExportFormat
 from outcome_matcher.store.public import (
     DecisionCreate,
     DecisionImportResult,
@@ -72,13 +73,15 @@ def export_decisions(
     store: StoreDep,
     user: CurrentUser,
     catalogue: str | None = None,
+    format: ExportFormat = "csv",
 ) -> Response:
-    """The programme's current decisions as an ESCO-style mapping table (CSV)."""
-    text = export_csv(store, programme, framework, catalogue)
-    name = f"{programme}-{framework}-mapping.csv".replace("/", "_").replace('"', "")
+    """The programme's current decisions as a mapping table (CSV) or SKOS (skos-ttl, -jsonld)."""
+    text = interchange.export_decisions(store, programme, framework, catalogue, format)
+    media_type, ext = MEDIA_TYPES[format]
+    name = f"{programme}-{framework}-mapping.{ext}".replace("/", "_").replace('"', "")
     return Response(
         content=text,
-        media_type="text/csv; charset=utf-8",
+        media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
@@ -86,26 +89,26 @@ def export_decisions(
 @router.post("/import")
 def import_decisions(
     file: UploadFile,
-    framework: str,
     store: StoreDep,
     settings: SettingsDep,
     matcher: MatcherDep,
     user: Decider,
+    framework: str | None = None,
     catalogue: str | None = None,
 ) -> DecisionImportResult:
-    """Load a mapping table as decisions by the caller; a bad or stale row anywhere (409,
-    every stale row listed) imports nothing. Rows follow the reason rule of POST /decisions."""
+    """Load a mapping table (CSV) or SKOS mappings, recognised by content, as decisions by the
+    caller; a bad or stale row anywhere (409, every stale row listed) imports nothing. A CSV
+    table needs `framework`; its rows follow the reason rule of POST /decisions."""
     name = Path(file.filename or "upload.csv").name
     data = file.file.read()
-    # A mapping table is CSV whatever its name says: checked as UTF-8 text with a row limit.
+    # Checked as UTF-8 text with a row limit, whatever the file's name says.
     check_upload(
         data, ".csv", file=name, max_bytes=settings.max_upload_bytes,
         max_rows=settings.max_upload_rows,
     )  # fmt: skip
-    text = data.decode("utf-8-sig")
-    return import_csv(
+    return interchange.import_decisions(
         store,
-        text,
+        data.decode("utf-8-sig"),
         framework=framework,
         reviewer=user,
         catalogue=catalogue,

@@ -1,9 +1,14 @@
-"""Frameworks and the standards defined over them (read-only over HTTP; import with the CLI)."""
+"""Frameworks and the standards defined over them (read-only over HTTP; import with the CLI;
+export as CASE)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from typing import Literal
 
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from outcome_matcher import services
 from outcome_matcher.api.deps import CurrentUser, StoreDep
 from outcome_matcher.schemas import Standard
 from outcome_matcher.store.public import FrameworkInfo, StandardInfo
@@ -19,6 +24,22 @@ def list_frameworks(store: StoreDep, user: CurrentUser) -> list[FrameworkInfo]:
 @router.get("/{name}")
 def get_framework(name: str, store: StoreDep, user: CurrentUser) -> FrameworkInfo:
     return store.get_framework_info(name)
+
+
+@router.get("/{name}/export")
+def export_framework(
+    name: str,
+    store: StoreDep,
+    user: CurrentUser,
+    format: Literal["case"] = "case",
+    standard: str | None = Query(default=None, description="only this standard (its key)"),
+) -> JSONResponse:
+    """The framework, or one of its standards, as a CASE 1.1 CFPackage (JSON)."""
+    package = services.export_framework(store, name, standard)
+    filename = f"{name}-case.json".replace("/", "_").replace('"', "")
+    return JSONResponse(
+        package, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
 
 
 @router.get("/{name}/standards")

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from outcome_matcher import __version__, web
 from outcome_matcher.api import (
+    calibration,
     catalogues,
     coverage,
     decisions,
@@ -91,6 +92,7 @@ def create_app(
     routers = (health, frameworks, catalogues, suggestions, coverage, review_queue, decisions)
     for module in (*routers, users, standard_settings, jobs, reports, micro_qualifications):
         app.include_router(module.router, responses=ERROR_RESPONSES)
+    app.include_router(calibration.router, responses=ERROR_RESPONSES)
     install_docs(app)
     web.install_web(app)  # the reviewer UI: pages at /, static files at /static
     return app

@@ -98,6 +98,7 @@ def align(
             settings.fallback_threshold,
             lexical=settings.lexical,
             max_chars=settings.max_text_chars,
+            refit_data_dir=str(settings.data_dir),
         )
         flush_cache(loaded)
         required = _required(db, options)
@@ -236,6 +237,8 @@ def _run_key(
         "thresholds": {
             "operating": calibration.threshold if calibration else spec.fallback_threshold,
             "calibrated": calibration is not None,
+            # Which calibration: the shipped one's or the deployment refit's `fitted_on`.
+            "calibration": calibration.fitted_on if calibration else None,
         },
         "code_version": {"package": __version__, "source": _source_digest()},
     }
@@ -298,7 +301,12 @@ def _store_run(
         framework=options.framework,
         model_fingerprint=key["model"]["fingerprint"],
         thresholds={"operating": key["thresholds"]["operating"]},
-        params={"top_k": options.top_k, "standard": options.standard, "source": "align"},
+        params={
+            "top_k": options.top_k,
+            "standard": options.standard,
+            "source": "align",
+            "calibration": key["thresholds"].get("calibration"),
+        },
     )
     batch = []
     for rec in output.iter_records(out, n_chunks):

@@ -18,6 +18,7 @@ from outcome_matcher.encoders import (
 )
 from outcome_matcher.encoders.disk_cache import DiskEmbeddingCache
 from outcome_matcher.retrieval.calibration import Calibration, load_calibration
+from outcome_matcher.retrieval.deployment_calibration import load_record
 from outcome_matcher.retrieval.index import FrameworkIndex
 from outcome_matcher.retrieval.matcher import Matcher
 from outcome_matcher.services import index_dir
@@ -126,9 +127,17 @@ class MatcherSpec:
     fallback_threshold: float
     lexical: bool = False  # BM25 fusion for sentences, as `suggest` does (Settings.lexical)
     max_chars: int = 2000  # Settings.max_text_chars: the longest statement accepted
+    # The deployment's refit of this framework (`calibrate`), when one is active: its data dir.
+    refit_data_dir: str | None = None
 
     def calibration(self) -> Calibration | None:
-        return load_calibration(self.calibration_name) if self.calibration_name else None
+        if not self.calibration_name:
+            return None
+        if self.refit_data_dir is not None:
+            record = load_record(Path(self.refit_data_dir), self.framework)
+            if record is not None and record.calibration.model_name == self.calibration_name:
+                return record.calibration
+        return load_calibration(self.calibration_name)
 
     def load(self, encoder: Encoder | None = None) -> Matcher:
         """The matcher over this run's one framework index (loading the encoder unless given)."""

@@ -4,6 +4,7 @@ module adds one command or command group, a thin wrapper over a plain, tested fu
 from outcome_matcher.cli import (  # noqa: F401  (each module registers its commands)
     adapt,
     align,
+    calibrate,
     catalogues,
     db,
     decisions,

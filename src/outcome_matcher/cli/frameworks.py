@@ -1,22 +1,25 @@
-"""`outcome-matcher frameworks add | list | reindex | remove`."""
+"""`outcome-matcher frameworks add | list | reindex | export | remove`."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.table import Table
 
 from outcome_matcher import services
-from outcome_matcher.cli._util import app, errors, opened_store, out, progress_bar
+from outcome_matcher.cli._util import app, errors, open_out, opened_store, out, progress_bar
 from outcome_matcher.config import Settings
 from outcome_matcher.encoders import load_encoder
 from outcome_matcher.frameworks import Grain
 from outcome_matcher.retrieval.index import DEFAULT_FIELDS, parse_fields
 from outcome_matcher.schemas import FrameworkFormat
 
-frameworks_app = typer.Typer(help="Import, list, re-index and remove frameworks.")
+ExportFormat = Literal["case"]
+
+frameworks_app = typer.Typer(help="Import, list, re-index, export and remove frameworks.")
 app.add_typer(frameworks_app, name="frameworks")
 
 
@@ -109,3 +112,20 @@ def frameworks_remove_cli(name: str) -> None:
     with errors(), opened_store(settings) as store:
         services.remove_framework(store, settings, name)
     out.print(f"{name} removed")
+
+
+@frameworks_app.command("export")
+def frameworks_export_cli(
+    name: str,
+    output: Annotated[str, typer.Option("--output", "-o", help="- = stdout")] = "-",
+    standard: Annotated[
+        str | None, typer.Option(help="export only this standard's requirements (its key)")
+    ] = None,
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="case")] = "case",
+) -> None:
+    """Write a framework (or one standard of it) as a CASE 1.1 CFPackage (JSON)."""
+    settings = Settings()
+    with errors(), opened_store(settings) as store:
+        package = services.export_framework(store, name, standard)
+    with open_out(output) as dst:
+        dst.write(json.dumps(package, ensure_ascii=False, indent=2) + "\n")

@@ -18,6 +18,7 @@ VERDICT: dict[str, str] = {
     "accepted": N_("accepted"),
     "rejected": N_("rejected"),
     "partial": N_("partial"),
+    "withdrawn": N_("withdrawn"),
 }
 RELATION: dict[str, str] = {
     "exact": N_("exact match"),

@@ -193,9 +193,14 @@ def _requirement(
 
 
 def _relevant_decisions(review: ProgrammeReview) -> list[DecisionPublic]:
-    """Current decisions on links between this programme's modules and this standard."""
+    """Current decisions on links between this programme's modules and this standard (a
+    withdrawn link is undecided: not a decision to report)."""
     required = {r.competency_id for r in review.requirements}
-    return [d for (_, cid), d in sorted(review.decisions.items()) if cid in required]
+    return [
+        d
+        for (_, cid), d in sorted(review.decisions.items())
+        if cid in required and d.verdict != "withdrawn"
+    ]
 
 
 def _reviewers(decisions: list[DecisionPublic]) -> tuple[ReviewerCount, ...]:

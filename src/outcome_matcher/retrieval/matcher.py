@@ -77,6 +77,8 @@ class Matcher:
         self._default_threshold = default_threshold
         # Fuse BM25 over the labels into `suggest` rankings (see outcome_matcher.retrieval.lexical).
         self.lexical = lexical
+        # A deployment's own refit per framework (services.calibration_for), over `calibration`.
+        self.framework_calibrations: dict[str, Calibration] = {}
         self.indexes: dict[str, FrameworkIndex] = {}
         self._hybrid: dict[str, HybridRanker] = {}
         # Frameworks whose index could not be used, with the reason to report when asked for.
@@ -94,21 +96,35 @@ class Matcher:
         self.indexes.pop(name, None)
         self._hybrid.pop(name, None)
 
+    def calibration_of(self, framework: str | None = None) -> Calibration | None:
+        """The framework's own refit when the deployment has one, else the model's."""
+        if framework is not None and framework in self.framework_calibrations:
+            return self.framework_calibrations[framework]
+        return self.calibration
+
     @property
     def threshold(self) -> float:
         """Operating threshold on the raw score: calibrated when a calibration is loaded."""
-        return self.calibration.threshold if self.calibration else self._default_threshold
+        return self.threshold_of(None)
 
-    def confidence(self, score: float, *, gap: float = 0.0, rank: int = 1) -> float | None:
+    def threshold_of(self, framework: str | None) -> float:
+        calibration = self.calibration_of(framework)
+        return calibration.threshold if calibration else self._default_threshold
+
+    def confidence(
+        self, score: float, *, gap: float = 0.0, rank: int = 1, framework: str | None = None
+    ) -> float | None:
         """Calibrated acceptance probability; without rank and gap, as a best candidate."""
-        if self.calibration is None:
+        calibration = self.calibration_of(framework)
+        if calibration is None:
             return None
-        return self.calibration.confidence(score, gap=gap, rank=rank)
+        return calibration.confidence(score, gap=gap, rank=rank)
 
-    def adequate(self, suggestion: Suggestion) -> bool:
+    def adequate(self, suggestion: Suggestion, framework: str | None = None) -> bool:
         """At or above the operating point: on confidence when calibrated, else on the score."""
-        if self.calibration is not None and suggestion.confidence is not None:
-            return suggestion.confidence >= self.calibration.min_confidence
+        calibration = self.calibration_of(framework)
+        if calibration is not None and suggestion.confidence is not None:
+            return suggestion.confidence >= calibration.min_confidence
         return suggestion.score >= self._default_threshold
 
     def index(self, framework: str) -> FrameworkIndex:
@@ -150,9 +166,9 @@ class Matcher:
             hits = self._hybrid_ranker(framework).rank(queries, texts, top_k)
         else:
             hits = index.search(queries, top_k)
-        rows = [self._suggestions(row) for row in hits]
+        rows = [self._suggestions(row, framework) for row in hits]
         if abstain:
-            rows = [[s for s in row if self.adequate(s)] for row in rows]
+            rows = [[s for s in row if self.adequate(s, framework)] for row in rows]
         return rows
 
     def _hybrid_ranker(self, framework: str) -> HybridRanker:
@@ -160,14 +176,14 @@ class Matcher:
             self._hybrid[framework] = HybridRanker(self.indexes[framework])
         return self._hybrid[framework]
 
-    def _suggestions(self, hits: Sequence[Hit]) -> list[Suggestion]:
+    def _suggestions(self, hits: Sequence[Hit], framework: str | None = None) -> list[Suggestion]:
         # The features come from candidates_of, as in the calibration fit: one definition.
         return [
             Suggestion(
                 competency_id=h.competency_id,
                 label=h.label,
                 score=h.score,
-                confidence=self.confidence(c.score, gap=c.gap, rank=c.rank),
+                confidence=self.confidence(c.score, gap=c.gap, rank=c.rank, framework=framework),
                 evidence=h.evidence,
             )
             for h, c in zip(hits, candidates_of([h.score for h in hits]), strict=True)

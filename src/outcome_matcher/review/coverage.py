@@ -13,7 +13,7 @@ from outcome_matcher.retrieval.matcher import CellScore
 # "pending": accepted by one reviewer where the standard needs a second (four-eyes sign-off).
 CellStatus = Literal["confirmed", "partial", "pending", "suggested", "rejected", "none"]
 RequirementStatus = Literal["confirmed", "suggested", "gap"]
-Verdict = Literal["accepted", "rejected", "partial"]
+Verdict = Literal["accepted", "rejected", "partial", "withdrawn"]
 _COVERING: frozenset[str] = frozenset({"confirmed", "partial", "pending", "suggested"})
 _VERDICT_STATUS: dict[str, CellStatus] = {
     "accepted": "confirmed",
@@ -104,8 +104,8 @@ class Coverage(BaseModel):
 
 
 def cell_status(score: float | None, verdict: LinkVerdict | None, threshold: float) -> CellStatus:
-    """A reviewer's verdict always wins over the machine's score."""
-    if verdict is not None:
+    """A reviewer's verdict always wins over the machine's score; a withdrawn link is undecided."""
+    if verdict is not None and verdict.verdict != "withdrawn":
         if verdict.awaiting_second and verdict.verdict != "rejected":
             return "pending"
         return _VERDICT_STATUS[verdict.verdict]
@@ -147,7 +147,8 @@ def build_cell(
         outcome_text=score.outcome_text if score else None,
         evidence=score.evidence if score else None,
         relation=verdict.relation if verdict else None,
-        reviewer=verdict.reviewer if verdict else None,
+        reviewer=verdict.reviewer if verdict and verdict.verdict != "withdrawn" else None,
+        # A withdrawn link keeps its version: the next decision must supersede the withdrawal.
         version=verdict.version if verdict else 0,
     )
 

@@ -57,15 +57,27 @@ def undo_last(
 ) -> Undone | None:
     """Restore what the user's last decision replaced, as a new superseding decision.
 
-    A link's first decision has no earlier verdict to restore (the store has no
-    "undecided" verdict), so the reviewer is sent back to it to decide again.
+    Undo is always possible: undoing a link's first decision records a `withdrawn` decision
+    (the link is undecided again, its history kept), and undoing a withdrawal restores the
+    decision it withdrew.
     """
     last = last_decision(store, user, programme=programme, framework=framework, catalogue=catalogue)
     if last is None:
         return None
     prior = _prior(store, last)
     if prior is None:
-        return Undone(last.module, last.competency_id, None, "undo_first")
+        withdrawal = DecisionCreate(
+            programme=last.programme,
+            catalogue=catalogue,
+            module=last.module,
+            framework=framework,
+            competency_id=last.competency_id,
+            verdict="withdrawn",
+            reason=f"undo of decision #{last.id}; withdraws it",
+            expected_version=last.version,
+        )
+        withdrawn = record_decision(store, matcher, withdrawal, user, undo=True)
+        return Undone(last.module, last.competency_id, withdrawn.id, "withdrawn")
     create = DecisionCreate(
         programme=last.programme,
         catalogue=catalogue,

@@ -3,7 +3,10 @@
 Columns follow the ESCO crosswalk tables: Classification 1 is the framework (the competency
 URI and label), Classification 2 the programme side (`PROGRAMME/MODULE` and the module title).
 The editorial note carries the verdict and the reason as `verdict: reason`; a row without a
-verdict prefix (a foreign crosswalk) is accepted when it has a relation, else rejected.
+verdict prefix (a foreign crosswalk) is accepted when it has a relation, else rejected. Two
+columns beyond ESCO's name the evidence outcome (its id, and its text for people); import
+reads the id, and a table without those columns has no evidence outcomes. Withdrawn links
+are undecided, so they are not in the table.
 """
 
 from __future__ import annotations
@@ -29,7 +32,19 @@ NOTE = "Editorial note"
 # Not an ESCO column: the link version each row was decided against, so that an import of a
 # stale table is refused instead of overwriting newer decisions (empty: a new link only).
 LINK_VERSION = "Link version"
-COLUMNS = (TARGET_URI, TARGET_LABEL, SOURCE_ID, SOURCE_LABEL, RELATION, NOTE, LINK_VERSION)
+EVIDENCE = "Evidence outcome"
+EVIDENCE_TEXT = "Evidence outcome text"
+COLUMNS = (
+    TARGET_URI,
+    TARGET_LABEL,
+    SOURCE_ID,
+    SOURCE_LABEL,
+    RELATION,
+    NOTE,
+    LINK_VERSION,
+    EVIDENCE,
+    EVIDENCE_TEXT,
+)
 REQUIRED = (TARGET_URI, SOURCE_ID, RELATION)
 
 # How store errors on a decision's fields are named for someone fixing the table.
@@ -37,12 +52,13 @@ FIELD_COLUMNS = {
     "competency_id": TARGET_URI,
     "module": SOURCE_ID,
     "programme": SOURCE_ID,
-    "evidence_outcome": SOURCE_ID,
+    "evidence_outcome": EVIDENCE,
     "relation": RELATION,
     "reason": NOTE,
     "expected_version": LINK_VERSION,
 }
-_VERDICTS: tuple[str, ...] = get_args(Verdict)
+# A table holds decided links only: a withdrawn link is undecided, so it is not a row.
+_VERDICTS: tuple[str, ...] = tuple(v for v in get_args(Verdict) if v != "withdrawn")
 _RELATIONS: tuple[str, ...] = get_args(Relation)
 
 
@@ -61,7 +77,9 @@ def export_rows(
     decisions = store.current_decisions(programme, framework, catalogue=catalogue)
     ids = sorted({d.competency_id for d in decisions})
     labels = {c.id: c.label for c in store.get_competencies(framework, ids)} if ids else {}
-    titles = {m.code: m.title for m in store.get_programme(programme, catalogue).modules}
+    modules = store.get_programme(programme, catalogue).modules
+    titles = {m.code: m.title for m in modules}
+    texts = {o.id: o.text for m in modules for o in m.outcomes}
     return [
         {
             TARGET_URI: d.competency_id,
@@ -71,8 +89,11 @@ def export_rows(
             RELATION: skos(d.relation),
             NOTE: note(d),
             LINK_VERSION: str(d.version),
+            EVIDENCE: d.evidence_outcome or "",
+            EVIDENCE_TEXT: texts.get(d.evidence_outcome or "", ""),
         }
         for d in decisions
+        if d.verdict != "withdrawn"
     ]
 
 
@@ -146,6 +167,7 @@ def parse_row(
         verdict=verdict,
         relation=relation,
         reason=reason,
+        evidence_outcome=(record.get(EVIDENCE) or "").strip() or None,
         expected_version=_version(record.get(LINK_VERSION) or "", row),
     )
 

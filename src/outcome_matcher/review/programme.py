@@ -94,12 +94,16 @@ def load_review(
     four_eyes = store.standard_settings(framework, standard).four_eyes
     verdicts = _verdicts(store, decisions, programme, framework, catalogue, four_eyes)
     coverage = compute_coverage(
-        requirements, [m.code for m in modules], scores, verdicts, threshold=matcher.threshold
+        requirements,
+        [m.code for m in modules],
+        scores,
+        verdicts,
+        threshold=matcher.threshold_of(framework),
     )
     for row in coverage.requirements:
         for cell in row.covering:
             if cell.score is not None:
-                cell.confidence = matcher.confidence(cell.score)
+                cell.confidence = matcher.confidence(cell.score, framework=framework)
     return ProgrammeReview(
         programme=programme,
         catalogue=catalogue,
@@ -111,7 +115,7 @@ def load_review(
         verdicts=verdicts,
         decisions=decisions,
         coverage=coverage,
-        calibration=matcher.calibration,
+        calibration=matcher.calibration_of(framework),
         four_eyes=four_eyes,
     )
 
@@ -145,10 +149,13 @@ def latest_by_reviewer(
     catalogue: str | None = None,
     standard: str | None = None,
 ) -> dict[tuple[str, str], list[DecisionPublic]]:
-    """Each reviewer's newest decision, per (module, competency) link."""
+    """Each reviewer's newest decision, per (module, competency) link; a reviewer whose newest
+    decision is a withdrawal has no vote."""
     grouped: dict[tuple[str, str], list[DecisionPublic]] = defaultdict(list)
     found = store.reviewer_decisions(programme, framework, catalogue=catalogue, standard=standard)
     for d in found:
+        if d.verdict == "withdrawn":
+            continue
         grouped[(d.module, d.competency_id)].append(d)
     return grouped
 

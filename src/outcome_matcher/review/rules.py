@@ -15,17 +15,20 @@ HIGH_CONFIDENCE = 0.8
 UNCALIBRATED_MARGIN = 0.05
 
 
-def confidence_band(matcher: Matcher, score: float, margin: float = UNCALIBRATED_MARGIN) -> Band:
+def confidence_band(
+    matcher: Matcher,
+    score: float,
+    margin: float = UNCALIBRATED_MARGIN,
+    framework: str | None = None,
+) -> Band:
     """high: confidence >= 0.8 (or score >= threshold + margin uncalibrated); low: under the
-    operating threshold; medium in between."""
-    confidence = matcher.confidence(score)
-    if confidence is not None:
-        high = confidence >= HIGH_CONFIDENCE
-    else:
-        high = score >= matcher.threshold + margin
+    operating threshold; medium in between (the framework's calibration when it has one)."""
+    confidence = matcher.confidence(score, framework=framework)
+    threshold = matcher.threshold_of(framework)
+    high = confidence >= HIGH_CONFIDENCE if confidence is not None else score >= threshold + margin
     if high:
         return "high"
-    return "low" if score < matcher.threshold else "medium"
+    return "low" if score < threshold else "medium"
 
 
 def link_score(store: Store, matcher: Matcher, d: DecisionCreate) -> CellScore | None:
@@ -44,7 +47,7 @@ def link_score(store: Store, matcher: Matcher, d: DecisionCreate) -> CellScore |
 
 def check_reason(d: DecisionCreate, band: Band | None) -> None:
     """A reason is required to reject a high-confidence link or accept a low-confidence one."""
-    if d.reason.strip() or band is None:
+    if d.reason.strip() or band is None or d.verdict == "withdrawn":
         return
     if d.verdict == "rejected" and band == "high":
         why = "rejecting a high-confidence suggestion needs a reason"
@@ -59,6 +62,6 @@ def check_reason(d: DecisionCreate, band: Band | None) -> None:
 def enforce_reason_rule(store: Store, matcher: Matcher, d: DecisionCreate) -> Band | None:
     """Score the link server-side and apply the reason rule; returns the band it fell in."""
     cell = link_score(store, matcher, d)
-    band = confidence_band(matcher, cell.score) if cell else None
+    band = confidence_band(matcher, cell.score, framework=d.framework) if cell else None
     check_reason(d, band)
     return band

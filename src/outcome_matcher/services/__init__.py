@@ -4,6 +4,7 @@
 from outcome_matcher.services.catalogues import add_catalogue
 from outcome_matcher.services.frameworks import (
     add_framework,
+    export_framework,
     index_dir,
     reindex_framework,
     remove_framework,
@@ -20,6 +21,7 @@ __all__ = [
     "add_framework",
     "calibration_for",
     "calibration_name",
+    "export_framework",
     "index_dir",
     "load_matcher",
     "reindex_framework",

@@ -6,12 +6,15 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Sequence
+from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 from outcome_matcher.config import Settings
 from outcome_matcher.encoders import Encoder
 from outcome_matcher.errors import ConflictError, NotFoundError
 from outcome_matcher.frameworks import Grain, load_framework
+from outcome_matcher.frameworks.case_export import framework_to_cfpackage
 from outcome_matcher.retrieval.index import DEFAULT_FIELDS, FrameworkIndex, ProgressCallback
 from outcome_matcher.schemas import FrameworkFormat
 from outcome_matcher.store import Store
@@ -111,3 +114,15 @@ def _refuse_existing(store: Store, name: str) -> None:
         f"framework {name!r} already exists; use --replace to import a new version",
         framework=name,
     )
+
+
+def export_framework(store: Store, name: str, standard: str | None = None) -> dict[str, Any]:
+    """A stored framework (or one of its standards) as a CASE 1.1 CFPackage dict.
+
+    Every `lastChangeDateTime` is the framework's import time, so exporting twice gives the
+    same file.
+    """
+    created = store.get_framework_info(name).created
+    if created.tzinfo is None:  # SQLite returns naive datetimes; they are UTC
+        created = created.replace(tzinfo=UTC)
+    return framework_to_cfpackage(store.load_framework(name), standard, changed=created)

@@ -9,6 +9,7 @@ from outcome_matcher.config import Settings
 from outcome_matcher.encoders import Encoder
 from outcome_matcher.errors import OutcomeMatcherError
 from outcome_matcher.retrieval.calibration import Calibration, load_calibration
+from outcome_matcher.retrieval.deployment_calibration import load_record
 from outcome_matcher.retrieval.index import FrameworkIndex
 from outcome_matcher.retrieval.matcher import Matcher
 from outcome_matcher.services.frameworks import index_dir
@@ -23,9 +24,17 @@ def calibration_name(settings: Settings) -> str | None:
     return None if settings.model_path else settings.model
 
 
-def calibration_for(settings: Settings) -> Calibration | None:
+def calibration_for(settings: Settings, framework: str | None = None) -> Calibration | None:
+    """The framework's refit on this deployment's decisions (`outcome-matcher calibrate`) when
+    one is active for the configured model, else the model's shipped calibration."""
     name = calibration_name(settings)
-    return load_calibration(name) if name else None
+    if not name:
+        return None
+    if framework is not None:
+        record = load_record(settings.data_dir, framework)
+        if record is not None and record.calibration.model_name == name:
+            return record.calibration
+    return load_calibration(name)
 
 
 def load_matcher(
@@ -47,6 +56,9 @@ def load_matcher(
     )
     names = [i.name for i in store.list_frameworks()] if frameworks is None else frameworks
     for name in names:
+        own = load_record(settings.data_dir, name) if calibration_name(settings) else None
+        if own is not None and own.calibration.model_name == settings.model:
+            matcher.framework_calibrations[name] = own.calibration
         try:
             matcher.add_index(name, FrameworkIndex.load(index_dir(settings, name)))
         except OutcomeMatcherError as error:

@@ -30,7 +30,8 @@ def _same(current: DecisionPublic | None, d: DecisionCreate) -> bool:
     return (
         current is not None
         and not current.needs_review
-        and (current.verdict, current.relation, current.reason) == (d.verdict, d.relation, d.reason)
+        and (current.verdict, current.relation, current.reason, current.evidence_outcome)
+        == (d.verdict, d.relation, d.reason, d.evidence_outcome)
     )
 
 

@@ -220,6 +220,8 @@ class DecisionsRepo(StoreBase):
                 _check_target(s, d, module.id, current is not None)
                 if (current.version if current else 0) != d.expected_version:
                     raise _conflict(d, current)
+                if d.verdict == "withdrawn" and (current is None or current.verdict == "withdrawn"):
+                    raise InputError("the link is undecided: nothing to withdraw", field="verdict")
                 return insert_decision(s, d, author, module, prog.code, cat, current)
         except _LostRace:
             with self._read() as s:

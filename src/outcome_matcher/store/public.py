@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from outcome_matcher.schemas import FrameworkFormat, OutcomeKind
 
 Role = Literal["admin", "designer", "reviewer", "auditor"]
-Verdict = Literal["accepted", "rejected", "partial"]
+# "withdrawn" returns a link to undecided (undo of its first decision); history stays.
+Verdict = Literal["accepted", "rejected", "partial", "withdrawn"]
 Relation = Literal["exact", "close", "broad", "narrow", "related"]
 Status = Literal["active", "removed"]
 
@@ -150,7 +151,9 @@ class DecisionCreate(BaseModel):
     framework: str
     competency_id: str
     verdict: Verdict
-    relation: Relation | None = Field(default=None, description="required unless rejected")
+    relation: Relation | None = Field(
+        default=None, description="required unless rejected; none when withdrawn"
+    )
     reason: str = ""
     evidence_outcome: str | None = Field(default=None, description="outcome key of the module")
     expected_version: int = Field(
@@ -159,6 +162,10 @@ class DecisionCreate(BaseModel):
 
     @model_validator(mode="after")
     def _relation_unless_rejected(self) -> DecisionCreate:
+        if self.verdict == "withdrawn":
+            if self.relation is not None or self.evidence_outcome is not None:
+                raise ValueError("a withdrawal has no relation and no evidence outcome")
+            return self
         if self.verdict != "rejected" and self.relation is None:
             raise ValueError(f"a {self.verdict} link needs a relation (exact, close, ...)")
         return self

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from outcome_matcher.api.deps import MatcherDep, StoreDep
+from outcome_matcher.api.deps import MatcherDep, SettingsDep, StoreDep
+from outcome_matcher.retrieval.deployment_calibration import load_record
 from outcome_matcher.review.programme import load_review
 from outcome_matcher.store import StandardInfo
 from outcome_matcher.web.context import ContextDep, ReviewContext
@@ -18,8 +19,11 @@ router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: WebSession, store: StoreDep) -> HTMLResponse:
+def home(
+    request: Request, session: WebSession, store: StoreDep, settings: SettingsDep
+) -> HTMLResponse:
     programmes = store.list_programmes()
+    frameworks = store.list_frameworks()
     pairings = programme_pairings(store, programmes)
     progress = {c.name: _sum(pairings, c.name) for c in store.list_catalogues()}
     context = {
@@ -28,7 +32,9 @@ def home(request: Request, session: WebSession, store: StoreDep) -> HTMLResponse
         "programmes": programmes,
         "pairings": pairings,
         "progress": progress,
-        "frameworks": store.list_frameworks(),
+        "frameworks": frameworks,
+        # When each framework's calibration was refitted on this deployment's decisions.
+        "refits": {f.name: load_record(settings.data_dir, f.name) for f in frameworks},
     }
     return render(request, "home.html", context)
 

@@ -47,7 +47,7 @@ def pairing(
     decided = store.current_decisions(
         programme.code, framework, catalogue=programme.catalogue, standard=standard.key
     )
-    reviewed = len({d.competency_id for d in decided})
+    reviewed = len({d.competency_id for d in decided if d.verdict != "withdrawn"})
     total = standard.n_essential + standard.n_optional
     return Pairing(context, standard.label, reviewed, total)
 

@@ -89,7 +89,7 @@ def search(
         "framework": framework,
         "frameworks": frameworks,
         "top_k": top_k,
-        "threshold": matcher.threshold,
+        "threshold": matcher.threshold_of(framework),
         "results": _results(store, matcher, framework, texts, top_k, settings.max_text_chars),
     }
     name = "search_results.html" if fragment else "search.html"

@@ -1,0 +1,1 @@
+"""Learning from decisions: refit the calibration, checked on held-out programmes."""
