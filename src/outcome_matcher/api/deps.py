@@ -46,8 +46,12 @@ def get_current_user(
     """The user behind the bearer token (or the web UI's session cookie)."""
     token = credentials.credentials if credentials else request.cookies.get("om_token")
     if not token:
-        raise AuthError("missing bearer token: send 'Authorization: Bearer <token>'")
-    return store.authenticate(token)
+        message = "missing bearer token: send 'Authorization: Bearer <token>'"
+        raise AuthError(message).translatable(message)
+    user = store.authenticate(token)
+    # For the error handler: a later error's message in the user's language, no second query.
+    request.state.user_lang = user.lang
+    return user
 
 
 CurrentUser = Annotated[UserInfo, Depends(get_current_user)]
@@ -58,9 +62,13 @@ def require_role(*roles: Role) -> Callable[[UserInfo], UserInfo]:
 
     def check(user: CurrentUser) -> UserInfo:
         if user.role != "admin" and user.role not in roles:
+            needs = ", ".join(roles)
             raise ForbiddenError(
-                f"role {user.role!r} may not do this; needs one of {', '.join(roles)}",
-                role=user.role,
+                f"role {user.role!r} may not do this; needs one of {needs}", role=user.role
+            ).translatable(
+                "role %(role)s may not do this; needs one of %(roles)s",
+                role=repr(user.role),
+                roles=needs,
             )
         return user
 

@@ -27,6 +27,8 @@ from outcome_matcher.app.limits import BodySizeLimit
 from outcome_matcher.config import Settings
 from outcome_matcher.encoders import load_encoder, set_threads
 from outcome_matcher.errors import OutcomeMatcherError
+from outcome_matcher.i18n import from_accept_language, normalize, translator
+from outcome_matcher.i18n.errors import error_message
 from outcome_matcher.retrieval.matcher import Matcher
 from outcome_matcher.services import load_matcher
 from outcome_matcher.store import Store
@@ -77,4 +79,8 @@ def create_app(
 async def _handle_error(request: Request, error: OutcomeMatcherError) -> JSONResponse:
     if error.status >= 500:
         log.error("%s %s: %s", request.method, request.url.path, error.message)
-    return JSONResponse(status_code=error.status, content=error.to_dict())
+    lang = normalize(getattr(request.state, "user_lang", None)) or from_accept_language(
+        request.headers.get("accept-language")
+    )
+    body = error.to_dict() | {"message": error_message(error, translator(lang))}
+    return JSONResponse(status_code=error.status, content=body)

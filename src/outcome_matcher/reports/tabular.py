@@ -21,6 +21,8 @@ REPORT_COLUMNS = (
     "essential",
     "type",
     "level",
+    "level_scale",
+    "eqf",
     "status",
     "over_covered",
     "module",
@@ -108,6 +110,8 @@ def report_rows(report: Report) -> Iterable[list[Cell]]:
             r.essential,
             r.type,
             r.level,
+            r.level_scale,
+            r.eqf,
             r.status,
             r.over_covered,
         ]

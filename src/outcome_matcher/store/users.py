@@ -27,7 +27,7 @@ def hash_token(token: str) -> str:
 
 
 def user_info(row: UserRow) -> UserInfo:
-    return UserInfo(name=row.name, role=cast(Role, row.role), active=row.active)
+    return UserInfo(name=row.name, role=cast(Role, row.role), active=row.active, lang=row.lang)
 
 
 def user_row(session: Session, name: str) -> UserRow:
@@ -105,10 +105,10 @@ class UsersRepo(StoreBase):
                 .where(TokenRow.token_hash == hash_token(token))
             ).first()
             if found is None:
-                raise AuthError("invalid or revoked token")
+                raise _invalid_token()
             tok, user = found
             if tok.revoked is not None or not user.active:
-                raise AuthError("invalid or revoked token")
+                raise _invalid_token()
         now = utcnow()
         if tok.last_used is None or now - tok.last_used > LAST_USED_PRECISION:
             # A separate short write, so the common authenticated read takes no write lock.
@@ -128,3 +128,11 @@ class UsersRepo(StoreBase):
         with self._write() as s:
             user_row(s, name).lang = lang
             audit(s, actor, "user.language", "user", name, {"lang": lang})
+
+
+def _invalid_token() -> AuthError:
+    # Never says whether the token is unknown, revoked or its user deactivated.
+    message = "invalid or revoked token"
+    error = AuthError(message).translatable(message)
+    assert isinstance(error, AuthError)
+    return error

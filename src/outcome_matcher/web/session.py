@@ -70,7 +70,7 @@ def get_session(request: Request, store: StoreDep) -> Session:
     except AuthError:
         raise LoginRequired(_here(request)) from None
     # the user's remembered language wins over the cookie and the browser (web.language)
-    request.state.lang = store.get_user_language(user.name)
+    request.state.lang = user.lang
     return Session(user=user, csrf=csrf_for(token), tr=request_translator(request))
 
 
