@@ -133,7 +133,7 @@ def test_an_unknown_report_language_is_refused(api_env: ApiEnv) -> None:
 
 
 def test_the_store_keeps_a_language_per_user(tmp_path: Path) -> None:
-    store = Store.open(f"sqlite:///{tmp_path}/s.db")
+    store = Store.open(f"sqlite:///{tmp_path}/s.db", migrate=True)
     store.add_user("ann", "reviewer")
     assert store.get_user_language("ann") is None
     store.set_user_language("ann", "kk")
