@@ -208,3 +208,9 @@ def api_env(tiny_encoder: SentenceTransformerEncoder, tmp_path: Path) -> Iterato
     with TestClient(app) as client:
         yield ApiEnv(client, store, settings, tokens)
     store.close()
+
+
+@pytest.fixture(autouse=True)
+def _english_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CLI messages in English whatever the developer's LANG (tests that need another set it)."""
+    monkeypatch.setenv("OUTCOME_MATCHER_LANG", "en")

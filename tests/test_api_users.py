@@ -35,7 +35,8 @@ def test_user_life_cycle(api_env: ApiEnv) -> None:
     )
     assert created.status_code == 201
     token = created.json()["token"]
-    assert created.json()["user"] == {"name": "nina", "role": "reviewer", "active": True}
+    user = {"name": "nina", "role": "reviewer", "active": True, "lang": None}
+    assert created.json()["user"] == user
     assert api_env.client.get("/frameworks", headers=_bearer(token)).status_code == 200
     names = [u["name"] for u in api_env.client.get("/users", headers=admin).json()]
     assert "nina" in names and len(names) == 5

@@ -78,7 +78,7 @@ def test_users_list_and_mapping_round_trip(
     args = ["decisions", "import", str(out), "--framework", "demo", "--reviewer", "designer-user"]
     imported = runner.invoke(app, args)
     assert imported.exit_code == 0, imported.output
-    assert "1 decision(s) imported" in imported.output
+    assert "1 decision imported" in imported.output
     [current] = api_env.store.current_decisions("BSC-SD", "demo")
     assert (current.relation, current.reviewer, current.version) == ("close", "designer-user", 2)
     out.write_text(changed.replace("skos:closeMatch", "skos:oddMatch"), encoding="utf-8")

@@ -92,6 +92,18 @@ class Settings(BaseSettings):
         "framework's language (dev sets: TECH RP@5 49.7 -> 59.4, HOUSE 32.5 -> 42.0, titles "
         "within noise; docs/evaluation.md)",
     )
+    kind_penalty: float = Field(
+        default=0.0,
+        ge=0.0,
+        description="coverage scores: how much similarity evidence of the other kind loses "
+        "for an outcome of a known kind (знать -> knowledge texts, уметь/владеть -> skills and "
+        "labour actions); 0 = off (the dev check did not show a gain: docs/evaluation.md)",
+    )
+    lang: str | None = Field(
+        default=None,
+        description="the command line's interface language (en, ru, kk, uz, uz_Cyrl); default "
+        "from LC_ALL, LC_MESSAGES or LANG (ru_RU.UTF-8 -> ru), else English",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -10,11 +10,25 @@ class OutcomeMatcherError(Exception):
 
     status: int = 500
     code: str = "internal_error"
+    # Set where a message is a fixed English msgid (with %(name)s values), so the handlers can
+    # show it in the user's language (i18n.error_message); the others get a translated title.
+    msgid: str | None = None
+    msgid_plural: str | None = None
+    suffix: str = ""  # kept as is after the translated msgid (e.g. the list of bad rows)
+    values: dict[str, Any]
 
     def __init__(self, message: str, **context: Any) -> None:
         super().__init__(message)
         self.message = message
         self.context = {k: v for k, v in context.items() if v is not None}
+        self.values = {}
+
+    def translatable(
+        self, msgid: str, plural: str | None = None, *, suffix: str = "", **values: Any
+    ) -> OutcomeMatcherError:
+        """Mark the message as `msgid % values` + `suffix` (its English text is `message`)."""
+        self.msgid, self.msgid_plural, self.suffix, self.values = msgid, plural, suffix, values
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         return {"error": self.code, "message": self.message, **self.context}
@@ -55,9 +69,21 @@ class InputErrors(InputError):
     def __init__(self, errors: list[InputError], *, file: str | None = None) -> None:
         lines = [e.message for e in errors]
         head = f"{len(errors)} problem(s) in {file}" if file else f"{len(errors)} problem(s)"
-        super().__init__(head + ":\n  " + "\n  ".join(lines[:50]))
+        listed = ":\n  " + "\n  ".join(lines[:50])
+        super().__init__(head + listed)
         self.errors = errors
         self.context["problems"] = lines
+        # The summary line is translated; the problems keep their English file/row/field text.
+        if file:
+            self.translatable(
+                "%(num)d problem in %(file)s",
+                "%(num)d problems in %(file)s",
+                suffix=listed,
+                num=len(errors),
+                file=file,
+            )
+        else:
+            self.translatable("%(num)d problem", "%(num)d problems", suffix=listed, num=len(errors))
 
 
 class NotFoundError(OutcomeMatcherError):

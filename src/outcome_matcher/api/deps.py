@@ -50,16 +50,19 @@ def get_current_user(
     pass the Origin and CSRF checks; a bearer token cannot be sent by another site)."""
     if credentials:
         try:
-            return store.authenticate(credentials.credentials)
+            user = store.authenticate(credentials.credentials)
         except AuthError as error:
             error.context["field"] = "Authorization"
             raise
+        # For the error handler: a later error's message in the user's language.
+        request.state.user_lang = user.lang
+        return user
     session_id = request.cookies.get(SESSION_COOKIE)
     if not session_id:
-        raise AuthError(
-            "missing bearer token: send 'Authorization: Bearer <token>'", field="Authorization"
-        )
+        message = "missing bearer token: send 'Authorization: Bearer <token>'"
+        raise AuthError(message, field="Authorization").translatable(message)
     user = store.session_user(session_id, idle=timedelta(minutes=settings.session_idle_minutes))
+    request.state.user_lang = user.lang
     check_cookie_write(request, session_id)
     return user
 
@@ -72,9 +75,13 @@ def require_role(*roles: Role) -> Callable[[UserInfo], UserInfo]:
 
     def check(user: CurrentUser) -> UserInfo:
         if user.role != "admin" and user.role not in roles:
+            needs = ", ".join(roles)
             raise ForbiddenError(
-                f"role {user.role!r} may not do this; needs one of {', '.join(roles)}",
-                role=user.role,
+                f"role {user.role!r} may not do this; needs one of {needs}", role=user.role
+            ).translatable(
+                "role %(role)s may not do this; needs one of %(roles)s",
+                role=repr(user.role),
+                roles=needs,
             )
         return user
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from outcome_matcher.api.deps import CurrentUser, MatcherDep, StoreDep
-from outcome_matcher.reports.build import build_report
+from outcome_matcher.reports.build import build_report, report_language
 from outcome_matcher.reports.plots import PictureFormat
 from outcome_matcher.reports.render import (
     MEDIA_TYPES,
@@ -23,6 +23,7 @@ router = APIRouter(tags=["reports"])
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # Shown in the browser; spreadsheets and tables are downloads.
 _INLINE = frozenset({"html", "json", "png", "svg"})
+_LANG = "interface language of the file (en, ru, kk, uz, uz_Cyrl); default: the user's"
 
 
 def _file(data: bytes, name: str, format: str) -> Response:
@@ -45,6 +46,7 @@ def programme_report(
     user: CurrentUser,
     format: ReportFormat = "html",
     catalogue: str | None = None,
+    lang: Annotated[str | None, Query(description=_LANG)] = None,
 ) -> Response:
     """Coverage, gaps, levels and provenance of a programme against a standard, as a file."""
     report = build_report(
@@ -55,7 +57,8 @@ def programme_report(
         standard=standard,
         catalogue=catalogue,
     )
-    return _file(render(report, format), f"{programme}-report", format)
+    chosen = report_language(store, user.name, lang)
+    return _file(render(report, format, lang=chosen), f"{programme}-report", format)
 
 
 @router.get("/programmes/{programme}/report/pictures/{kind}")
@@ -69,6 +72,7 @@ def programme_report_picture(
     user: CurrentUser,
     format: PictureFormat = "svg",
     catalogue: str | None = None,
+    lang: Annotated[str | None, Query(description=_LANG)] = None,
 ) -> Response:
     """The requirements x modules heatmap or the coverage-by-unit chart, PNG or SVG."""
     report = build_report(
@@ -79,4 +83,5 @@ def programme_report_picture(
         standard=standard,
         catalogue=catalogue,
     )
-    return _file(render_picture(report, kind, format), f"{programme}-{kind}", format)
+    chosen = report_language(store, user.name, lang)
+    return _file(render_picture(report, kind, format, lang=chosen), f"{programme}-{kind}", format)

@@ -32,6 +32,9 @@ class QueueItemOut(BaseModel):
     essential: bool
     unit: str | None
     cell: Cell
+    level: str | None = None  # the requirement's level on `level_scale`, and on the EQF
+    level_scale: str | None = None
+    eqf: int | None = None
 
 
 class Disagreement(BaseModel):
@@ -90,4 +93,7 @@ def _item_out(item: QueueItem, matcher: MatcherDep) -> QueueItemOut:
         essential=item.requirement.essential,
         unit=item.requirement.unit,
         cell=item.cell,
+        level=item.requirement.level,
+        level_scale=item.requirement.level_scale,
+        eqf=item.requirement.eqf,
     )

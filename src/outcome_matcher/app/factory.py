@@ -36,6 +36,8 @@ from outcome_matcher.app.limits import BodySizeLimit
 from outcome_matcher.config import Settings
 from outcome_matcher.encoders import load_encoder, set_threads
 from outcome_matcher.errors import OutcomeMatcherError, TooManyRequestsError
+from outcome_matcher.i18n import from_accept_language, normalize, translator
+from outcome_matcher.i18n.errors import error_message
 from outcome_matcher.retrieval.matcher import Matcher
 from outcome_matcher.services import load_matcher
 from outcome_matcher.store import Store
@@ -101,7 +103,11 @@ def create_app(
 async def _handle_error(request: Request, error: OutcomeMatcherError) -> JSONResponse:
     if error.status >= 500:
         log.error("%s %s: %s", request.method, request.url.path, error.message)
+    lang = normalize(getattr(request.state, "user_lang", None)) or from_accept_language(
+        request.headers.get("accept-language")
+    )
+    body = error.to_dict() | {"message": error_message(error, translator(lang))}
     headers = (
         {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyRequestsError) else None
     )
-    return JSONResponse(status_code=error.status, content=error.to_dict(), headers=headers)
+    return JSONResponse(status_code=error.status, content=body, headers=headers)

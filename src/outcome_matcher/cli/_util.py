@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from outcome_matcher.config import Settings
 from outcome_matcher.encoders import set_threads
 from outcome_matcher.errors import InputError, OutcomeMatcherError
+from outcome_matcher.i18n import Translator, from_environment, normalize, translator
+from outcome_matcher.i18n.errors import error_message
 from outcome_matcher.retrieval.index import ProgressCallback
 from outcome_matcher.store import Store
 
@@ -35,16 +38,31 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> N
     set_threads(Settings().threads)
 
 
+def cli_language(settings: Settings | None = None) -> str:
+    """OUTCOME_MATCHER_LANG, else the POSIX locale (LC_ALL, LC_MESSAGES, LANG), else English."""
+    chosen = (settings or Settings()).lang
+    return normalize(chosen) or from_environment(os.environ)
+
+
+def tr(settings: Settings | None = None) -> Translator:
+    """The command line's messages and progress labels in the user's language."""
+    return translator(cli_language(settings))
+
+
 @contextlib.contextmanager
 def errors() -> Iterator[None]:
     """Show our errors as one clear message and a non-zero exit, not a traceback."""
     try:
         yield
     except OutcomeMatcherError as error:
-        err.print(f"[red]error:[/red] {error.message}", highlight=False, markup=True)
+        t = tr()
+        head = t.gettext("error:")
+        err.print(f"[red]{head}[/red] {error_message(error, t)}", highlight=False, markup=True)
         raise typer.Exit(code=2 if error.status < 500 else 1) from None
     except UnicodeDecodeError as error:
-        err.print(f"[red]error:[/red] input is not valid UTF-8 (byte {error.start})")
+        t = tr()
+        text = t.gettext("input is not valid UTF-8 (byte %(byte)s)") % {"byte": error.start}
+        err.print(f"[red]{t.gettext('error:')}[/red] {text}", highlight=False, markup=True)
         raise typer.Exit(code=2) from None
 
 

@@ -19,7 +19,7 @@ from rich.progress import (
 )
 
 from outcome_matcher.batch.run import AlignOptions, Engine, align
-from outcome_matcher.cli._util import app, err, errors, out
+from outcome_matcher.cli._util import app, err, errors, out, tr
 from outcome_matcher.config import Settings
 
 
@@ -78,12 +78,18 @@ def align_cli(
         restart=restart,
         workers=workers,
     )
-    with errors(), _bar(f"aligning ({engine})") as progress:
-        result = align(catalogues, options, output, settings=Settings(), progress=progress)
+    settings = Settings()
+    t = tr(settings)
+    with errors(), _bar(t.gettext("aligning (%(engine)s)") % {"engine": engine}) as progress:
+        result = align(catalogues, options, output, settings=settings, progress=progress)
     counts, timings = result.manifest["counts"], result.timings
-    out.print(
-        f"{counts['rows']} outcomes, {counts['suggestions']} suggestions in {output} "
-        f"({timings['rows_per_second']} outcomes/s"
-        + (f"; suggestion run {result.run_id}" if result.run_id else "")
-        + ")"
-    )
+    done = t.gettext(
+        "%(rows)s outcomes, %(suggestions)s suggestions in %(output)s (%(rate)s outcomes/s)"
+    ) % {
+        "rows": counts["rows"],
+        "suggestions": counts["suggestions"],
+        "output": output,
+        "rate": timings["rows_per_second"],
+    }
+    run = t.gettext("suggestion run %(run)s") % {"run": result.run_id} if result.run_id else ""
+    out.print(done + (f"; {run}" if run else ""))

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from outcome_matcher import services
 from outcome_matcher.catalogues import CatalogueFormat
-from outcome_matcher.cli._util import app, errors, opened_store, out
+from outcome_matcher.cli._util import app, errors, opened_store, out, tr
 from outcome_matcher.config import Settings
 
 catalogues_app = typer.Typer(help="Import and list catalogues of programmes.")
@@ -39,7 +39,14 @@ def catalogues_add_cli(
         result = services.add_catalogue(
             store, path, name=name, max_chars=settings.max_text_chars, format=format
         )
-    out.print(result.summary())
+    t = tr(settings)
+    words = {
+        "programmes": t.gettext("programmes"),
+        "modules": t.gettext("modules"),
+        "outcomes": t.gettext("outcomes"),
+        "flagged": t.gettext("%(num)s decision(s) flagged for re-review"),
+    }
+    out.print(result.summary(words))
 
 
 @catalogues_app.command("list")

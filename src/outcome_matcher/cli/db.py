@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from outcome_matcher.cli._util import app, errors, out
+from outcome_matcher.cli._util import app, errors, out, tr
 from outcome_matcher.config import Settings
 from outcome_matcher.store import downgrade, upgrade
 from outcome_matcher.store.backup import backup, restore
@@ -22,7 +22,7 @@ def db_upgrade_cli(rev: Annotated[str, typer.Argument(help="target revision")] =
     settings = Settings()
     with errors():
         upgrade(settings.db_url, rev)
-    out.print(f"database upgraded to {rev}")
+    out.print(tr(settings).gettext("database upgraded to %(rev)s") % {"rev": rev})
 
 
 @db_app.command("downgrade")
@@ -31,7 +31,7 @@ def db_downgrade_cli(rev: Annotated[str, typer.Argument(help="e.g. base or 0001"
     settings = Settings()
     with errors():
         downgrade(settings.db_url, rev)
-    out.print(f"database downgraded to {rev}")
+    out.print(tr(settings).gettext("database downgraded to %(rev)s") % {"rev": rev})
 
 
 @db_app.command("backup")

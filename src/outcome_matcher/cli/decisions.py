@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from outcome_matcher.cli._util import app, errors, open_in, open_out, opened_store, out
+from outcome_matcher.cli._util import app, errors, open_in, open_out, opened_store, out, tr
 from outcome_matcher.config import Settings
 from outcome_matcher.review.interchange import ExportFormat, export_decisions, import_decisions
 
@@ -57,4 +57,11 @@ def decisions_import_cli(
             catalogue=catalogue,
             file=path.name,
         )
-    out.print(f"{result.imported} decision(s) imported, {result.unchanged} already in force")
+    t = tr(settings)
+    imported = t.ngettext(
+        "%(num)d decision imported", "%(num)d decisions imported", result.imported
+    ) % {"num": result.imported}
+    unchanged = t.ngettext(
+        "%(num)d already in force", "%(num)d already in force", result.unchanged
+    ) % {"num": result.unchanged}
+    out.print(f"{imported}, {unchanged}")

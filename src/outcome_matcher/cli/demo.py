@@ -1,4 +1,5 @@
-"""`outcome-matcher demo`: ESCO plus the sample programmes, imported once, ready to review."""
+"""`outcome-matcher demo`: ESCO, the national standards and the sample programmes, imported
+once, ready to review."""
 
 from __future__ import annotations
 
@@ -11,18 +12,43 @@ from typing import Annotated
 import typer
 
 from outcome_matcher import services
-from outcome_matcher.cli._util import app, errors, opened_store, out, progress_bar
+from outcome_matcher.cli._util import app, errors, opened_store, out, progress_bar, tr
 from outcome_matcher.cli.serve import serve_cli
 from outcome_matcher.config import Settings
 from outcome_matcher.encoders import Encoder, ensure_model, load_encoder
 from outcome_matcher.microquals.demo import TITLE, prepare_micro_qualification
 from outcome_matcher.retrieval.index import ProgressCallback
+from outcome_matcher.schemas import FrameworkFormat
 from outcome_matcher.store import Store
+from outcome_matcher.store.public import FrameworkInfo
 
 log = logging.getLogger(__name__)
 
 DEMO_FRAMEWORK = "esco"
 DEMO_USER = "admin"
+
+
+@dataclass(frozen=True)
+class NationalFramework:
+    """A national standard of the demo: framework name, path under corpora/, format."""
+
+    name: str
+    path: str
+    format: FrameworkFormat
+    label: str
+
+
+# The Russian demo: the NEFU courses against 06.026 and 06.001 (web/pairings.py pairs them),
+# and the illustrative Kazakh standard in the table template.
+NATIONAL_FRAMEWORKS: tuple[NationalFramework, ...] = (
+    NationalFramework(
+        "ru-ps", "ru_professional_standards", "profstandard", "Russian professional standards"
+    ),
+    NationalFramework(
+        "kz-ps", "standards/kk_software_developer.xlsx", "table", "Kazakh standard (illustrative)"
+    ),
+)
+NATIONAL_CATALOGUES: tuple[str, ...] = ("ru_courses_nefu",)
 
 
 @dataclass
@@ -68,7 +94,10 @@ def prepare_demo(
             progress=progress,
         )
         state.imported.append("ESCO v1.1.1 (en)")
-    for sample in sorted((corpora / "samples").glob("*.yaml")):
+    _add_national(settings, store, encoder, corpora, known, state)
+    samples = sorted((corpora / "samples").glob("*.yaml"))
+    national = [corpora / name for name in NATIONAL_CATALOGUES if (corpora / name).is_dir()]
+    for sample in samples + national:
         result = services.add_catalogue(store, sample, name=None, max_chars=settings.max_text_chars)
         state.imported.append(f"{sample.name}: {result.summary()}")
     if not store.list_users():
@@ -92,6 +121,28 @@ def _micro_qualification(
     key = prepare_micro_qualification(store, matcher, framework=DEMO_FRAMEWORK, owner=owner)
     if key is not None:
         state.imported.append(f"micro-qualification {TITLE!r} ({key})")
+
+
+def _add_national(
+    settings: Settings,
+    store: Store,
+    encoder: Encoder,
+    corpora: Path,
+    known: dict[str, FrameworkInfo],
+    state: DemoState,
+) -> None:
+    """The national standards present under corpora/ (small: seconds each), once."""
+    for spec in NATIONAL_FRAMEWORKS:
+        path = corpora / spec.path
+        stale = known.get(spec.name)
+        if stale is not None and stale.index_fingerprint != encoder.fingerprint:
+            services.reindex_framework(store, encoder, settings, spec.name)
+            state.imported.append(f"{spec.name} reindexed for model {encoder.name}")
+        if stale is None and path.exists():
+            services.add_framework(
+                store, encoder, settings, name=spec.name, path=path, format=spec.format
+            )
+            state.imported.append(f"{spec.label} ({spec.name})")
 
 
 def _labels(corpora: Path) -> Path | None:
@@ -121,18 +172,21 @@ def demo_cli(
         ensure_model(settings)
         with (
             opened_store(settings, migrate=True) as store,
-            progress_bar("indexing ESCO") as progress,
+            progress_bar(tr(settings).gettext("indexing %(name)s") % {"name": "ESCO"}) as progress,
         ):
             state = prepare_demo(
                 settings, store, load_encoder(settings), corpora or default_corpora_dir(), progress
             )
+    t = tr(settings)
     for line in state.imported:
-        out.print(f"imported {line}")
+        out.print(t.gettext("imported %(what)s") % {"what": line})
     if state.token:
-        out.print(f"admin token (also saved to {state.token_file}):")
+        out.print(t.gettext("admin token (also saved to %(path)s):") % {"path": state.token_file})
         typer.echo(state.token)
     else:
-        out.print(f"log in with the admin token saved in {state.token_file}")
-    out.print(f"open http://{settings.host}:{settings.port}/ (API docs at /docs)")
+        saved = t.gettext("log in with the admin token saved in %(path)s")
+        out.print(saved % {"path": state.token_file})
+    url = f"http://{settings.host}:{settings.port}/"
+    out.print(t.gettext("open %(url)s (API docs at /docs)") % {"url": url})
     if serve:
         serve_cli(None, None)

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from outcome_matcher import services
-from outcome_matcher.cli._util import app, errors, open_out, opened_store, out, progress_bar
+from outcome_matcher.cli._util import app, errors, open_out, opened_store, out, progress_bar, tr
 from outcome_matcher.config import Settings
 from outcome_matcher.encoders import load_encoder
 from outcome_matcher.frameworks import Grain
@@ -55,7 +55,9 @@ def frameworks_add_cli(
 ) -> None:
     """Import a framework, store it and build its index."""
     settings = Settings()
-    with errors(), opened_store(settings) as store, progress_bar(f"indexing {name}") as progress:
+    t = tr(settings)
+    label = t.gettext("indexing %(name)s") % {"name": name}
+    with errors(), opened_store(settings) as store, progress_bar(label) as progress:
         info = services.add_framework(
             store,
             load_encoder(settings),
@@ -71,10 +73,13 @@ def frameworks_add_cli(
             grain=grain,
             level_scale=level_scale,
         )
-    out.print(
-        f"{info.name} {info.version}: {info.n_competencies} competencies, "
-        f"{info.n_standards} standards"
-    )
+    competencies = t.ngettext("%(num)d competency", "%(num)d competencies", info.n_competencies) % {
+        "num": info.n_competencies
+    }
+    standards = t.ngettext("%(num)d standard", "%(num)d standards", info.n_standards) % {
+        "num": info.n_standards
+    }
+    out.print(f"{info.name} {info.version}: {competencies}, {standards}")
 
 
 @frameworks_app.command("list")
@@ -100,9 +105,11 @@ def frameworks_list_cli() -> None:
 def frameworks_reindex_cli(name: str) -> None:
     """Rebuild a framework's index with the configured model."""
     settings = Settings()
-    with errors(), opened_store(settings) as store, progress_bar(f"indexing {name}") as progress:
+    t = tr(settings)
+    label = t.gettext("indexing %(name)s") % {"name": name}
+    with errors(), opened_store(settings) as store, progress_bar(label) as progress:
         services.reindex_framework(store, load_encoder(settings), settings, name, progress)
-    out.print(f"{name} re-indexed")
+    out.print(t.gettext("%(name)s re-indexed") % {"name": name})
 
 
 @frameworks_app.command("remove")
@@ -111,7 +118,7 @@ def frameworks_remove_cli(name: str) -> None:
     settings = Settings()
     with errors(), opened_store(settings) as store:
         services.remove_framework(store, settings, name)
-    out.print(f"{name} removed")
+    out.print(tr(settings).gettext("%(name)s removed") % {"name": name})
 
 
 @frameworks_app.command("export")

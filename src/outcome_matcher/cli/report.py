@@ -9,12 +9,13 @@ from typing import Annotated
 
 import typer
 
-from outcome_matcher.cli._util import app, errors, opened_store
+from outcome_matcher.cli._util import app, cli_language, errors, opened_store, tr
 from outcome_matcher.config import Settings
 from outcome_matcher.encoders import load_encoder
 from outcome_matcher.errors import InputError
-from outcome_matcher.reports.build import build_report
+from outcome_matcher.reports.build import build_report, report_language
 from outcome_matcher.reports.diff import build_diff
+from outcome_matcher.reports.plots import PictureFormat
 from outcome_matcher.reports.render import ReportFormat, format_from_path, render, render_picture
 from outcome_matcher.reports.sector import ProgrammeRef, build_sector, programme_refs
 from outcome_matcher.retrieval.matcher import Matcher
@@ -32,6 +33,10 @@ Format = Annotated[
     ReportFormat | None, typer.Option("--format", "-f", help="default: from the file name")
 ]
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="file to write")]
+Lang = Annotated[
+    str | None,
+    typer.Option(help="language of HTML and XLSX (en, ru, kk, uz, uz_Cyrl); default: the CLI's"),
+]
 
 
 @contextlib.contextmanager
@@ -45,7 +50,8 @@ def _session(framework: str) -> Iterator[tuple[Store, Matcher]]:
 def _required(**values: object) -> None:
     missing = [f"--{name.replace('_', '-')}" for name, value in values.items() if value is None]
     if missing:
-        raise typer.BadParameter(f"missing {', '.join(missing)}")
+        text = tr().gettext("missing %(options)s") % {"options": ", ".join(missing)}
+        raise typer.BadParameter(text)
 
 
 def _format(format: ReportFormat | None, output: Path) -> ReportFormat:
@@ -56,7 +62,9 @@ def _format(format: ReportFormat | None, output: Path) -> ReportFormat:
 
 
 def _written(path: Path) -> None:
-    typer.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    t = tr()
+    size = t.decimal(path.stat().st_size, 0)
+    typer.echo(t.gettext("wrote %(path)s (%(size)s bytes)") % {"path": path, "size": size})
 
 
 @report_app.callback()
@@ -68,6 +76,7 @@ def report_cli(
     catalogue: Annotated[str | None, typer.Option(help="when programme codes clash")] = None,
     format: Format = None,
     output: Output = None,
+    lang: Lang = None,
     heatmap: Annotated[Path | None, typer.Option(help="also write the heatmap (.png/.svg)")] = None,
 ) -> None:
     """Report one programme against a standard (HTML, XLSX, CSV or JSON)."""
@@ -84,9 +93,11 @@ def report_cli(
             standard=standard,
             catalogue=catalogue,
         )
-        render(report, _format(format, output), output)
+        chosen = report_language(store, None, lang or cli_language())
+        render(report, _format(format, output), output, chosen)
         if heatmap is not None:
-            render_picture(report, "heatmap", "svg" if heatmap.suffix == ".svg" else "png", heatmap)
+            kind: PictureFormat = "svg" if heatmap.suffix == ".svg" else "png"
+            render_picture(report, "heatmap", kind, heatmap, chosen)
     _written(output)
 
 
@@ -102,6 +113,7 @@ def sector_cli(
     ] = None,
     format: Format = None,
     output: Output = None,
+    lang: Lang = None,
 ) -> None:
     """Several programmes against one standard, one row per programme."""
     _required(standard=standard, framework=framework, output=output)
@@ -111,7 +123,12 @@ def sector_cli(
         sector = build_sector(
             store, matcher, framework=framework, standard=standard, programmes=refs
         )
-        render(sector, _format(format, output), output)
+        render(
+            sector,
+            _format(format, output),
+            output,
+            report_language(store, None, lang or cli_language()),
+        )
     _written(output)
 
 
@@ -125,6 +142,7 @@ def diff_cli(
     new_programme: Annotated[str | None, typer.Option(help="if its code changed")] = None,
     format: Format = None,
     output: Output = None,
+    lang: Lang = None,
 ) -> None:
     """Two versions of a programme against one standard: coverage gained and lost."""
     _required(standard=standard, framework=framework, programme=programme, output=output)
@@ -133,5 +151,10 @@ def diff_cli(
     new = ProgrammeRef(catalogue=new_catalogue, programme=new_programme or programme)
     with _session(framework) as (store, matcher):
         diff = build_diff(store, matcher, framework=framework, standard=standard, old=old, new=new)
-        render(diff, _format(format, output), output)
+        render(
+            diff,
+            _format(format, output),
+            output,
+            report_language(store, None, lang or cli_language()),
+        )
     _written(output)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from outcome_matcher.cli._util import app, errors, opened_store, out
+from outcome_matcher.cli._util import app, errors, opened_store, out, tr
 from outcome_matcher.config import Settings
 from outcome_matcher.encoders import ensure_model, ensure_onnx_model
 
@@ -20,7 +20,10 @@ def setup_cli(
     with errors():
         path = ensure_model(settings)
         if onnx:
-            out.print(f"int8 ONNX model ready at {ensure_onnx_model(settings)}")
+            ready = tr(settings).gettext("int8 ONNX model ready at %(path)s")
+            out.print(ready % {"path": ensure_onnx_model(settings)})
         with opened_store(settings, migrate=True):
             pass
-    out.print(f"model ready at {path}\ndatabase ready at {settings.db_url}")
+    t = tr(settings)
+    out.print(t.gettext("model ready at %(path)s") % {"path": path})
+    out.print(t.gettext("database ready at %(url)s") % {"url": settings.db_url})

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from outcome_matcher.cli._util import app, errors, opened_store, out
+from outcome_matcher.cli._util import app, errors, opened_store, out, tr
 from outcome_matcher.config import Settings
 from outcome_matcher.store.public import Role
 
@@ -24,7 +24,8 @@ def users_add_cli(
     settings = Settings()
     with errors(), opened_store(settings) as store:
         user, token = store.add_user(name, role, token_lifetime=settings.token_lifetime)
-    out.print(f"user {user.name} ({user.role}) created. Token, shown only once:")
+    text = tr(settings).gettext("user %(name)s (%(role)s) created. Token, shown only once:")
+    out.print(text % {"name": user.name, "role": user.role})
     typer.echo(token)
 
 

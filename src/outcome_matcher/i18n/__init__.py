@@ -8,6 +8,7 @@ from outcome_matcher.i18n.negotiate import (
     LOCALES,
     accepted,
     from_accept_language,
+    from_environment,
     negotiate,
     normalize,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "accepted",
     "endonym",
     "from_accept_language",
+    "from_environment",
     "labels",
     "negotiate",
     "normalize",

@@ -119,3 +119,23 @@ def label(tr: Translator, table: str, code: str | None) -> str:
 def bloom(tr: Translator, level: int | None) -> str:
     """A Bloom level's name ('apply' in the interface language), '-' when unknown."""
     return tr.gettext(BLOOM[level - 1]) if level and 1 <= level <= len(BLOOM) else "-"
+
+
+# A level as the reader's ministry writes its scale: "НКР 6" in Russian, "ҰБШ 6" in Kazakh.
+SCALE: dict[str, str] = {
+    "eqf": N_("EQF %(level)s"),
+    "ru_nqf": N_("RU NQF %(level)s"),
+    "kz_nqf": N_("KZ NQF %(level)s"),
+    "uz_nqf": N_("UZ NQF %(level)s"),
+}
+
+
+def level(tr: Translator, text: str | None, scale: str | None, eqf: int | None = None) -> str:
+    """A requirement's level with its scale and, off the EQF, its EQF level: "НКР 6 / EQF 6"."""
+    if not text:
+        return ""
+    own = SCALE.get(scale or "")
+    shown = tr.gettext(own) % {"level": text} if own else text
+    if eqf is not None and scale != "eqf":
+        shown += " / " + tr.gettext(SCALE["eqf"]) % {"level": eqf}
+    return shown

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
@@ -61,3 +63,20 @@ def from_accept_language(header: str | None) -> str:
 def normalize(lang: str | None) -> str | None:
     """A shipped language code for `lang` (e.g. 'ru-RU' -> 'ru'), None if we do not ship it."""
     return negotiate([lang]) if lang else None
+
+
+# POSIX precedence: LC_ALL overrides LC_MESSAGES, which overrides LANG.
+_LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def from_environment(environ: Mapping[str, str]) -> str:
+    """The shipped language a POSIX locale asks for ('ru_RU.UTF-8' -> 'ru', 'C' -> 'en')."""
+    for name in _LOCALE_VARIABLES:
+        value = environ.get(name, "").strip()
+        if value:
+            # 'uz_UZ.UTF-8@cyrillic' -> 'uz_UZ' (+ Cyrillic); 'C', 'POSIX' are English.
+            tag = value.partition("@")[0].partition(".")[0]
+            if value.partition("@")[2].lower() == "cyrillic":
+                tag = tag.split("_")[0] + "_Cyrl"
+            return normalize(tag) or DEFAULT
+    return DEFAULT

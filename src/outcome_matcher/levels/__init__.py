@@ -21,6 +21,7 @@ __all__ = [
     "eqf_referencing",
     "parse_level",
     "referencing",
+    "requirement_eqf",
     "scale",
     "scales",
     "to_eqf",
@@ -204,3 +205,17 @@ def eqf_referencing(scale_id: str) -> Referencing:
         if table.source_scale == scale(scale_id).id and table.target_scale == "eqf":
             return table
     raise InputError(f"no referencing table from {scale_id} to eqf", field="scale")
+
+
+def requirement_eqf(level: str | None, scale_id: str | None) -> int | None:
+    """The EQF level of a requirement's level on its scale (None when unknown or unreadable).
+
+    Without a scale the level is read as EQF unless it names its own ("НКР 6"), as the
+    generic CSV format's free-text levels ("6", "EQF 6") always were.
+    """
+    if not level:
+        return None
+    try:
+        return to_eqf(scale_id or "eqf", parse_level(level, scale_id or "eqf"))
+    except InputError:
+        return None

@@ -40,7 +40,6 @@ class ReportContext:
     index_fingerprint: str | None
     model_name: str
     model_fingerprint: str
-    competency_levels: Mapping[str, str | None] = field(default_factory=dict)
     outcome_langs: Mapping[str, str | None] = field(default_factory=dict)
     generated: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -74,7 +73,6 @@ def report_context(
     store: Store, matcher: Matcher, review: ProgrammeReview, now: datetime | None = None
 ) -> ReportContext:
     info = store.get_framework_info(review.framework)
-    ids = [r.competency_id for r in review.requirements]
     outcomes = store.get_programme_outcomes(review.programme, review.catalogue)
     return ReportContext(
         programme_title=store.get_programme(review.programme, review.catalogue).title,
@@ -82,7 +80,6 @@ def report_context(
         index_fingerprint=info.index_fingerprint,
         model_name=matcher.encoder.name,
         model_fingerprint=matcher.encoder.fingerprint,
-        competency_levels={c.id: c.level for c in store.get_competencies(review.framework, ids)},
         outcome_langs={o.outcome_id: o.lang for o in outcomes},
         generated=now or datetime.now(UTC),
     )
@@ -109,10 +106,7 @@ def build_report(
 def report_from_review(review: ProgrammeReview, ctx: ReportContext) -> Report:
     titles = {m.code: m.title for m in review.modules}
     blooms = _BloomCache(ctx.outcome_langs)
-    rows = tuple(
-        _requirement(row, titles, ctx.competency_levels.get(row.competency_id), blooms)
-        for row in review.coverage.requirements
-    )
+    rows = tuple(_requirement(row, titles, blooms) for row in review.coverage.requirements)
     decisions = _relevant_decisions(review)
     return Report(
         provenance=_provenance(review, ctx, decisions),
@@ -167,9 +161,9 @@ def _check(p: float | None) -> LevelCheck:
 
 
 def _requirement(
-    row: RequirementCoverage, titles: Mapping[str, str], level: str | None, blooms: _BloomCache
+    row: RequirementCoverage, titles: Mapping[str, str], blooms: _BloomCache
 ) -> RequirementReport:
-    expected = levels.expected_bloom(row.type, level)
+    expected = levels.expected_bloom(row.type, row.level, row.level_scale)
     evidence = tuple(
         _evidence(c, titles.get(c.module_code, ""), expected, blooms) for c in row.covering
     )
@@ -182,7 +176,9 @@ def _requirement(
         essential=row.essential,
         unit=row.unit,
         type=row.type,
-        level=level,
+        level=row.level,
+        level_scale=row.level_scale,
+        eqf=row.eqf,
         expected_bloom=expected,
         status=row.status,
         over_covered=row.over_covered,

@@ -108,6 +108,9 @@ class RequirementReport(_Model):
     type: str | None
     level: str | None
     expected_bloom: int | None
+    # The scale `level` is on (ru_nqf ...) and its EQF level, which the level check compares.
+    level_scale: str | None = None
+    eqf: int | None = None
     status: RequirementStatus
     over_covered: bool
     evidence: tuple[Evidence, ...]

@@ -30,7 +30,11 @@ def _env(lang: str) -> Environment:
     tr = translator(lang)
     env.install_gettext_callables(tr.gettext, tr.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(pct=tr.percent, num=tr.decimal, bloom=partial(labels.bloom, tr))
-    env.globals.update(label=partial(labels.label, tr), html_lang=tr.html_lang)
+    env.globals.update(
+        label=partial(labels.label, tr),
+        level_label=partial(labels.level, tr),
+        html_lang=tr.html_lang,
+    )
     return env
 
 

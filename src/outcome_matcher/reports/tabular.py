@@ -22,6 +22,8 @@ REPORT_COLUMNS = (
     "essential",
     "type",
     "level",
+    "level_scale",
+    "eqf",
     "status",
     "over_covered",
     "module",
@@ -109,6 +111,8 @@ def report_rows(report: Report) -> Iterable[list[Cell]]:
             r.essential,
             r.type,
             r.level,
+            r.level_scale,
+            r.eqf,
             r.status,
             r.over_covered,
         ]

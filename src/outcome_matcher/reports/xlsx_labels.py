@@ -17,6 +17,8 @@ COLUMN_TITLES: dict[str, str] = {
         N_("essential"),
         N_("type"),
         N_("level"),
+        N_("level_scale"),
+        N_("eqf"),
         N_("status"),
         N_("over_covered"),
         N_("module"),

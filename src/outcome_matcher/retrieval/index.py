@@ -52,6 +52,14 @@ ProgressCallback = Callable[[int, int], None]
 TEXT_KINDS = ("labour_action", "skill", "knowledge", "other")
 # Row kinds in the framework's own language, which the lexical signal reads.
 LEXICAL_KINDS = ("label", "alt_label", "hidden_label", *TEXT_KINDS)
+# Evidence of the other kind for an outcome of a known kind: a знать (knowledge) outcome is
+# shown by knowledge texts, a уметь (skill) or владеть (mastery) outcome by skills and labour
+# actions. Labels, descriptions and "other" texts suit every kind.
+OTHER_KIND: dict[str, frozenset[str]] = {
+    "knowledge": frozenset({"skill", "labour_action"}),
+    "skill": frozenset({"knowledge"}),
+    "mastery": frozenset({"knowledge"}),
+}
 
 
 @dataclass(frozen=True)
@@ -284,15 +292,22 @@ class FrameworkIndex:
         )
 
     def score_competencies(
-        self, queries: np.ndarray, competency_ids: Sequence[str]
+        self,
+        queries: np.ndarray,
+        competency_ids: Sequence[str],
+        query_kinds: Sequence[str | None] | None = None,
+        kind_penalty: float = 0.0,
     ) -> tuple[np.ndarray, list[list[str]]]:
         """Exact similarity of each query to each named competency (best of its vectors).
 
         Returns a (n_queries, n_competencies) matrix and, per competency, the evidence text of
         the best vector for each query, for the reverse direction (requirement -> modules).
+        With `query_kinds` (an outcome's kind, or None) and a `kind_penalty` > 0, vectors of
+        the other kind (OTHER_KIND) lose that much similarity before the best is taken.
         """
         rows_of = self._competency_rows()
         scores = np.full((len(queries), len(competency_ids)), -1.0, dtype=np.float32)
+        other = self._other_kind_rows(query_kinds) if kind_penalty and query_kinds else None
         evidence: list[list[str]] = []
         for j, cid in enumerate(competency_ids):
             pos = self._position.get(cid)
@@ -303,10 +318,21 @@ class FrameworkIndex:
                 )
             rows = rows_of[pos]
             sims = queries @ self.vectors[rows].T
+            if other is not None:
+                sims = sims - kind_penalty * other[:, rows]
             best = sims.argmax(axis=1)
             scores[:, j] = sims[np.arange(len(queries)), best]
             evidence.append([self._row_text[rows[b]] for b in best.tolist()])
         return scores, evidence
+
+    def _other_kind_rows(self, query_kinds: Sequence[str | None]) -> np.ndarray:
+        """(n_queries, n_rows) 1.0 where a row's kind is the other kind for the query's kind."""
+        by_kind = {
+            kind: np.array([k in others for k in self._row_kind], dtype=np.float32)
+            for kind, others in OTHER_KIND.items()
+        }
+        none = np.zeros(len(self._row_kind), dtype=np.float32)
+        return np.stack([by_kind.get(k or "", none) for k in query_kinds]) if query_kinds else none
 
     def search_among(
         self, queries: np.ndarray, competency_ids: Sequence[str], k: int

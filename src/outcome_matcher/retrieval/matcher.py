@@ -23,6 +23,7 @@ class OutcomeText:
 
     id: str
     text: str
+    kind: str | None = None  # knowledge (знать), skill (уметь), mastery (владеть), or unknown
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class OutcomeOfModule(Protocol):
     def module_code(self) -> str: ...
     @property
     def module_title(self) -> str: ...
+    @property
+    def kind(self) -> str | None: ...
 
 
 def group_by_module(refs: Iterable[OutcomeOfModule]) -> list[ModuleOutcomes]:
@@ -52,7 +55,7 @@ def group_by_module(refs: Iterable[OutcomeOfModule]) -> list[ModuleOutcomes]:
     grouped: dict[str, tuple[str, list[OutcomeText]]] = {}
     for ref in refs:
         grouped.setdefault(ref.module_code, (ref.module_title, []))[1].append(
-            OutcomeText(id=ref.outcome_id, text=ref.text)
+            OutcomeText(id=ref.outcome_id, text=ref.text, kind=ref.kind)
         )
     return [
         ModuleOutcomes(code=code, title=title, outcomes=tuple(outcomes))
@@ -71,8 +74,12 @@ class Matcher:
         calibration: Calibration | None = None,
         default_threshold: float = 0.0,
         lexical: bool = False,
+        kind_penalty: float = 0.0,
     ):
         self.encoder = encoder
+        # Coverage scores: evidence of the other kind than an outcome's (знать vs уметь) loses
+        # this much similarity (index.OTHER_KIND); 0 leaves kinds out (docs/evaluation.md).
+        self.kind_penalty = kind_penalty
         self.calibration = calibration
         self._default_threshold = default_threshold
         # Fuse BM25 over the labels into `suggest` rankings (see outcome_matcher.retrieval.lexical).
@@ -228,7 +235,8 @@ class Matcher:
         if not outcomes or not ids:
             return {}
         queries = self.encoder.encode_queries([o.text for _, o in outcomes])
-        scores, evidence = index.score_competencies(queries, ids)
+        kinds = [o.kind for _, o in outcomes]
+        scores, evidence = index.score_competencies(queries, ids, kinds, self.kind_penalty)
         return _best_cells(outcomes, ids, scores, evidence)
 
     def modules_for_requirement(

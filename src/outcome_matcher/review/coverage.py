@@ -31,6 +31,10 @@ class RequirementRef:
     essential: bool
     unit: str | None = None
     type: str | None = None
+    # As the standard writes it, on its scale (e.g. "6" on ru_nqf), and referenced to the EQF.
+    level: str | None = None
+    level_scale: str | None = None
+    eqf: int | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,9 @@ class RequirementCoverage(BaseModel):
     status: RequirementStatus
     covering: list[Cell]
     over_covered: bool
+    level: str | None = None
+    level_scale: str | None = None
+    eqf: int | None = None
 
 
 class Summary(BaseModel):
@@ -186,6 +193,9 @@ def _requirement(
         essential=req.essential,
         unit=req.unit,
         type=req.type,
+        level=req.level,
+        level_scale=req.level_scale,
+        eqf=req.eqf,
         status=status,
         covering=covering,
         over_covered=len(covering) >= over_covered_at,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from outcome_matcher.levels import requirement_eqf
 from outcome_matcher.text import BLOOM_LEVELS, BloomEstimate
 
 # Bloom's revised taxonomy: 1 remember, 2 understand, 3 apply, 4 analyse, 5 evaluate, 6 create.
@@ -27,10 +28,14 @@ def eqf_level(level: str | None) -> int | None:
     return number if number in EQF_FLOOR else None
 
 
-def expected_bloom(type: str | None, level: str | None) -> int | None:
-    """The lowest Bloom level that shows the requirement, or None when nothing says."""
+def expected_bloom(type: str | None, level: str | None, scale: str | None = None) -> int | None:
+    """The lowest Bloom level that shows the requirement, or None when nothing says.
+
+    The level is read on its scale and compared on the EQF (a Russian NQF 6 is EQF 6 by the
+    referencing table in levels/scales.yaml); without a scale, "6" or "EQF 6" are EQF levels.
+    """
     floors = [TYPE_FLOOR[type]] if type in TYPE_FLOOR else []
-    eqf = eqf_level(level)
+    eqf = requirement_eqf(level, scale)
     if eqf is not None:
         floors.append(EQF_FLOOR[eqf])
     return max(floors) if floors else None

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
+from outcome_matcher.levels import requirement_eqf
 from outcome_matcher.retrieval.calibration import Calibration
 from outcome_matcher.retrieval.matcher import CellScore, Matcher, ModuleOutcomes, group_by_module
 from outcome_matcher.review.coverage import (
@@ -17,7 +18,7 @@ from outcome_matcher.review.coverage import (
     compute_coverage,
     signed_off,
 )
-from outcome_matcher.schemas import Standard
+from outcome_matcher.schemas import Competency, Standard, Unit
 from outcome_matcher.store import Store
 from outcome_matcher.store.public import DecisionPublic
 
@@ -63,16 +64,34 @@ class ProgrammeReview:
 def requirement_refs(store: Store, framework: str, standard: Standard) -> list[RequirementRef]:
     ids = [r.competency_id for r in standard.requirements]
     competencies = {c.id: c for c in store.get_competencies(framework, ids)}
-    return [
-        RequirementRef(
-            competency_id=r.competency_id,
-            label=competencies[r.competency_id].label,
-            essential=r.essential,
-            unit=r.unit,
-            type=competencies[r.competency_id].type,
+    units = {u.id: u for u in standard.units}
+    refs = []
+    for r in standard.requirements:
+        c = competencies[r.competency_id]
+        level, scale = _level_of(c, units.get(r.unit or c.unit or ""), standard)
+        refs.append(
+            RequirementRef(
+                competency_id=r.competency_id,
+                label=c.label,
+                essential=r.essential,
+                unit=r.unit,
+                type=c.type,
+                level=level,
+                level_scale=scale,
+                eqf=requirement_eqf(level, scale),
+            )
         )
-        for r in standard.requirements
-    ]
+    return refs
+
+
+def _level_of(
+    competency: Competency, unit: Unit | None, standard: Standard
+) -> tuple[str | None, str | None]:
+    """The requirement's own level, else its unit's (an ОТФ's), else the standard's."""
+    for holder in (competency, unit, standard):
+        if holder is not None and holder.level:
+            return holder.level, holder.level_scale
+    return None, None
 
 
 def load_review(

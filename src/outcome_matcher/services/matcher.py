@@ -53,6 +53,7 @@ def load_matcher(
         calibration=calibration_for(settings),
         default_threshold=settings.fallback_threshold,
         lexical=settings.lexical,
+        kind_penalty=settings.kind_penalty,
     )
     names = [i.name for i in store.list_frameworks()] if frameworks is None else frameworks
     for name in names:

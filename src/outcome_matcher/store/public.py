@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
 
@@ -57,11 +58,12 @@ class CatalogueImport(_Out):
     outcomes: ImportCounts
     flagged_decisions: int = 0
 
-    def summary(self) -> str:
-        """One line for people: what changed at each level."""
+    def summary(self, words: Mapping[str, str] | None = None) -> str:
+        """One line for people: what changed at each level (`words`: the names, translated)."""
+        name = {**SUMMARY_WORDS, **(words or {})}
 
         def part(label: str, c: ImportCounts) -> str:
-            return f"{label} +{c.added} ~{c.updated} ={c.unchanged} -{c.removed}"
+            return f"{name[label]} +{c.added} ~{c.updated} ={c.unchanged} -{c.removed}"
 
         text = ", ".join(
             (
@@ -70,8 +72,17 @@ class CatalogueImport(_Out):
                 part("outcomes", self.outcomes),
             )
         )
-        flagged = f"; {self.flagged_decisions} decision(s) flagged for re-review"
+        flagged = f"; {name['flagged'] % {'num': self.flagged_decisions}}"
         return f"{self.catalogue}: {text}" + (flagged if self.flagged_decisions else "")
+
+
+# The English words of CatalogueImport.summary; the CLI passes them translated.
+SUMMARY_WORDS: dict[str, str] = {
+    "programmes": "programmes",
+    "modules": "modules",
+    "outcomes": "outcomes",
+    "flagged": "%(num)s decision(s) flagged for re-review",
+}
 
 
 class CatalogueInfo(_Out):
@@ -138,6 +149,7 @@ class UserInfo(_Out):
     name: str
     role: Role
     active: bool = True
+    lang: str | None = None  # the interface language the user chose (None: follow the client)
 
 
 class DecisionCreate(BaseModel):

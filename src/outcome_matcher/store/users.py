@@ -27,7 +27,7 @@ def hash_token(token: str) -> str:
 
 
 def user_info(row: UserRow) -> UserInfo:
-    return UserInfo(name=row.name, role=cast(Role, row.role), active=row.active)
+    return UserInfo(name=row.name, role=cast(Role, row.role), active=row.active, lang=row.lang)
 
 
 def user_row(session: Session, name: str) -> UserRow:
@@ -140,7 +140,7 @@ class UsersRepo(StoreBase):
         with self._read() as s:
             found = _token_of(s, token)
             if found is None or not _live(*found):
-                raise AuthError("invalid, expired or revoked token")
+                raise _invalid_token()
             tok, user = found
         now = utcnow()
         if tok.last_used is None or now - tok.last_used > LAST_USED_PRECISION:
@@ -161,3 +161,11 @@ class UsersRepo(StoreBase):
         with self._write() as s:
             user_row(s, name).lang = lang
             audit(s, actor, "user.language", "user", name, {"lang": lang})
+
+
+def _invalid_token() -> AuthError:
+    # Never says whether the token is unknown, revoked or its user deactivated.
+    message = "invalid, expired or revoked token"
+    error = AuthError(message).translatable(message)
+    assert isinstance(error, AuthError)
+    return error

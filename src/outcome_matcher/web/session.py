@@ -71,7 +71,7 @@ def get_session(request: Request, store: StoreDep, settings: SettingsDep) -> Ses
     except AuthError:
         raise LoginRequired(_here(request)) from None
     # the user's remembered language wins over the cookie and the browser (web.language)
-    request.state.lang = store.get_user_language(user.name)
+    request.state.lang = user.lang
     request.state.session_id = session_id
     return Session(user=user, csrf=csrf_for(session_id), tr=request_translator(request))
 

@@ -38,6 +38,7 @@ def _environment(lang: str) -> Environment:
         language_name=tr.language_name,
         label=partial(labels.label, tr),
         bloom=partial(labels.bloom, tr),
+        level_label=partial(labels.level, tr),
         show_names=SHOW_NAMES,
         key_names=KEY_NAMES,
         languages=[(code, endonym(code), code.replace("_", "-")) for code in LOCALES],
