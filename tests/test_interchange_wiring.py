@@ -156,5 +156,5 @@ def test_decisions_round_trip_through_the_cli(
             app, ["decisions", "import", str(out), "--reviewer", "reviewer-user"]
         )
         assert imported.exit_code == 0, imported.output
-        assert "3 decision(s) imported" in imported.output
+        assert "3 decisions imported" in imported.output
         assert _content(fresh) == _content(api_env)

@@ -4,6 +4,7 @@ builds from them and its calibration loads (no repository checkout needed)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import sysconfig
@@ -15,6 +16,8 @@ import pytest
 import outcome_matcher
 
 REPO = Path(outcome_matcher.__file__).resolve().parents[2]
+# No PYTHONPATH: the fresh venv must find the package only where the wheel put it.
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 PIP_WHEEL = (sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q")
 CHECK = """
 import json, sys
@@ -35,11 +38,7 @@ print(json.dumps({"package": outcome_matcher.__file__, "model": str(model),
 @pytest.mark.skipif(not (REPO / "pyproject.toml").is_file(), reason="needs the source tree")
 def test_the_wheel_installs_and_loads_the_default_model_and_calibration(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
-    subprocess.run(
-        [*PIP_WHEEL, "-w", str(wheels), str(REPO)],
-        check=True,
-        cwd=tmp_path,
-    )
+    subprocess.run([*PIP_WHEEL, "-w", str(wheels), str(REPO)], check=True, cwd=tmp_path)
     (wheel,) = wheels.glob("outcome_matcher-*.whl")
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
@@ -53,14 +52,17 @@ def test_the_wheel_installs_and_loads_the_default_model_and_calibration(tmp_path
         text=True,
     ).stdout.strip()
     Path(purelib, "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True)
+    # --ignore-installed: this environment's own (editable) install is visible through deps.pth.
+    pip = [str(python), "-m", "pip", "install", "-q", "--no-deps", "--ignore-installed"]
+    subprocess.run([*pip, str(wheel)], check=True, env=CLEAN_ENV)
     result = subprocess.run(
         [str(python), "-c", CHECK, str(tmp_path / "data")],
-        check=True,
         capture_output=True,
         text=True,
         cwd=tmp_path,
+        env=CLEAN_ENV,
     )
+    assert result.returncode == 0, result.stderr[-3000:]
     found = json.loads(result.stdout.strip().splitlines()[-1])
     assert found["package"].startswith(str(env_dir)), found
     assert Path(found["model"]) == tmp_path / "data" / "models" / "multilingual-e5-small-esco"
