@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from outcome_matcher.catalogues import load_catalogue
 from outcome_matcher.frameworks import load_framework
-from outcome_matcher.store import DecisionCreate, Store, UserInfo, downgrade
+from outcome_matcher.store import DecisionCreate, Store, UserInfo, downgrade, upgrade
 from outcome_matcher.store.flags import current_rows
 from outcome_matcher.store.tables import DecisionRow, UserRow, utcnow
 from outcome_matcher.store.tables_flags import DecisionFlagRow
@@ -112,3 +112,31 @@ def test_downgrade_refuses_while_withdrawn_decisions_exist(
     downgrade(url, "0002")
     with pytest.raises(IntegrityError):
         append(store, first, "withdrawn")
+
+
+def test_migrating_across_0006_keeps_superseding_decisions(
+    env: tuple[Store, UserInfo, str],
+) -> None:
+    """0006 changes the verdict CHECK without copying `decisions` on SQLite: with foreign keys
+    on, a copy fails as soon as one decision supersedes another."""
+    store, user, url = env
+    first = accept(store, user, "SD101", "EX-SD6-U1-01")
+    again = DecisionCreate(
+        programme=PROGRAMME,
+        module="SD101",
+        framework="example",
+        competency_id="EX-SD6-U1-01",
+        verdict="rejected",
+        reason="not taught",
+        expected_version=1,
+    )
+    second = store.decide(again, user).id
+    store.close()
+    downgrade(url, "0005")
+    upgrade(url, "head")
+    reopened = Store.open(url)
+    try:
+        history = reopened.decision_history(programme=PROGRAMME)
+    finally:
+        reopened.close()
+    assert [(d.id, d.supersedes) for d in history] == [(first, None), (second, first)]

@@ -9,6 +9,7 @@ import typer
 from outcome_matcher.cli._util import app, errors, opened_store, out, tr
 from outcome_matcher.config import Settings
 from outcome_matcher.encoders import ensure_model, ensure_onnx_model
+from outcome_matcher.store.engine import safe_url
 
 
 @app.command("setup")
@@ -26,4 +27,4 @@ def setup_cli(
             pass
     t = tr(settings)
     out.print(t.gettext("model ready at %(path)s") % {"path": path})
-    out.print(t.gettext("database ready at %(url)s") % {"url": settings.db_url})
+    out.print(t.gettext("database ready at %(url)s") % {"url": safe_url(settings.db_url)})

@@ -10,7 +10,7 @@ from typing import Literal, get_args
 
 from outcome_matcher.errors import InputError
 from outcome_matcher.retrieval.matcher import Matcher
-from outcome_matcher.review.mapping_table import export_csv, import_csv
+from outcome_matcher.review.mapping_table import export_csv, import_csv, reason_rule
 from outcome_matcher.review.skos import SkosContext, export_skos
 from outcome_matcher.review.skos_read import read_skos_nodes, sniff_decisions_file
 from outcome_matcher.store import DecisionPublic, Store, UserInfo
@@ -92,4 +92,6 @@ def import_decisions(
         )
     pairs = read_skos_nodes(text, file=file, framework=framework, catalogue=catalogue)
     rows = [(number, d) for number, (_, d) in enumerate(pairs, start=1)]
+    if matcher is not None:  # the API: the same reason rule as POST /decisions and CSV tables
+        reason_rule(store, matcher, rows, file)
     return store.import_decisions(rows, reviewer, source=file)

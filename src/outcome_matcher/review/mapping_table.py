@@ -219,7 +219,7 @@ def _parse_raw(
     return d
 
 
-def _reason_rule(
+def reason_rule(
     store: Store, matcher: Matcher, rows: list[tuple[int, DecisionCreate]], file: str
 ) -> None:
     """The reason rule on every row, as POST /decisions applies it; InputErrors lists them."""
@@ -254,5 +254,5 @@ def import_csv(
     """
     rows = parse_table(text, framework, catalogue, file)
     if matcher is not None:
-        _reason_rule(store, matcher, rows, file)
+        reason_rule(store, matcher, rows, file)
     return store.import_decisions(rows, reviewer, source=file, field_names=FIELD_COLUMNS)

@@ -15,6 +15,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop outcomes.kind (batch mode: SQLite rebuilds the table)."""
-    with op.batch_alter_table("outcomes") as batch:
-        batch.drop_column("kind")
+    """Drop outcomes.kind in place (SQLite >= 3.35): batch mode would copy and drop `outcomes`,
+    whose implicit delete cascades to every stored suggestion."""
+    op.execute("ALTER TABLE outcomes DROP COLUMN kind")

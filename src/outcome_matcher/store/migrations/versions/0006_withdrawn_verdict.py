@@ -1,5 +1,7 @@
 """Decisions may be `withdrawn`: the verdict that returns a link to undecided (history kept)."""
 
+import re
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -17,10 +19,30 @@ def _check(values: tuple[str, ...]) -> str:
 
 
 def _replace_check(values: tuple[str, ...]) -> None:
-    # SQLite cannot alter a constraint: batch mode copies the table (named constraints kept).
-    with op.batch_alter_table("decisions") as batch:
-        batch.drop_constraint(op.f("ck_decisions_verdict"), type_="check")
-        batch.create_check_constraint(op.f("ck_decisions_verdict"), _check(values))
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint(op.f("ck_decisions_verdict"), "decisions", type_="check")
+        op.create_check_constraint(op.f("ck_decisions_verdict"), "decisions", _check(values))
+        return
+    _sqlite_replace_check(values)
+
+
+def _sqlite_replace_check(values: tuple[str, ...]) -> None:
+    """Rewrite the CHECK's list in the stored CREATE TABLE text.
+
+    SQLite cannot alter a constraint, and copying the table (batch mode) fails with foreign
+    keys on once decisions supersede one another. Changing a CHECK does not change what is
+    stored, so SQLite's documented writable_schema procedure for such edits applies
+    (sqlite.org/lang_altertable.html, "other kinds of table schema changes").
+    """
+    bind = op.get_bind()
+    where = "type = 'table' AND name = 'decisions'"
+    sql = bind.scalar(sa.text(f"SELECT sql FROM sqlite_master WHERE {where}"))
+    new = re.sub(r"verdict IN \([^)]*\)", _check(values), str(sql), count=1)
+    version = int(bind.scalar(sa.text("PRAGMA schema_version")) or 0)
+    bind.exec_driver_sql("PRAGMA writable_schema = ON")
+    bind.execute(sa.text(f"UPDATE sqlite_master SET sql = :sql WHERE {where}"), {"sql": new})
+    bind.exec_driver_sql(f"PRAGMA schema_version = {version + 1}")
+    bind.exec_driver_sql("PRAGMA writable_schema = OFF")
 
 
 def upgrade() -> None:
