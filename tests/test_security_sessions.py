@@ -59,6 +59,15 @@ def test_logout_ends_the_session_server_side(api_env: ApiEnv) -> None:
     assert api_env.client.get("/catalogues", headers=api_env.auth("reviewer")).status_code == 200
 
 
+def test_revoking_the_token_ends_the_web_sessions_it_could_open(api_env: ApiEnv) -> None:
+    _login(api_env)
+    assert api_env.client.get("/catalogues").status_code == 200
+    revoke = {"token": api_env.tokens["reviewer"]}
+    admin = api_env.auth("admin")
+    assert api_env.client.post("/tokens/revoke", json=revoke, headers=admin).status_code == 204
+    assert api_env.client.get("/catalogues").status_code == 401
+
+
 def test_sessions_expire_absolute_and_idle(api_env: ApiEnv) -> None:
     store = api_env.store
     gone = store.create_session("reviewer-user", lifetime=timedelta(seconds=-1))

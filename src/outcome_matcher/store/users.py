@@ -8,13 +8,14 @@ import secrets
 from datetime import timedelta
 from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from outcome_matcher.errors import AuthError, ConflictError, InputError, NotFoundError
 from outcome_matcher.store.base import StoreBase, audit
 from outcome_matcher.store.public import Role, UserInfo
 from outcome_matcher.store.tables import TokenRow, UserRow, utcnow
+from outcome_matcher.store.tables_sessions import SessionRow
 
 # Recording every request's use would turn each read into a write; a minute's precision is enough.
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -116,6 +117,7 @@ class UsersRepo(StoreBase):
                 raise AuthError("invalid, expired or revoked token")
             old, user = found
             old.revoked = utcnow()
+            _end_sessions(s, user.id)
             new = _new_token(s, user, lifetime)
             audit(s, user.name, "token.rotate", "user", user.name, {"token_id": old.id})
             return new
@@ -133,6 +135,7 @@ class UsersRepo(StoreBase):
             row, user = found
             if row.revoked is None:
                 row.revoked = utcnow()
+            _end_sessions(s, row.user_id)
             audit(s, actor, "token.revoke", "user", user, {"token_id": row.id})
 
     def authenticate(self, token: str) -> UserInfo:
@@ -169,3 +172,9 @@ def _invalid_token() -> AuthError:
     error = AuthError(message).translatable(message)
     assert isinstance(error, AuthError)
     return error
+
+
+def _end_sessions(s: Session, user_id: int) -> None:
+    """Revoking or rotating a token ends its owner's web sessions: a session opened with a
+    leaked token must not outlive it (sessions do not record which token opened them)."""
+    s.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
