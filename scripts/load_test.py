@@ -8,6 +8,11 @@ deliberately stale) and designer threads (ad-hoc POST /suggestions) for --second
 JSON: decisions/s, latency percentiles per endpoint, status counts, and an audit that every
 accepted decision is in the store and the audit log exactly once and every stale post got 409.
 
+A reviewer reads the queue and the matrix, then thinks for a random 0.5x-1.5x of --think
+seconds before posting (as locust's `wait_time`): people take seconds to judge a link, and a
+closed loop with no pause measures the server's saturation, not a reviewer's wait. `--think 0`
+is that saturation run (the decision then queues behind the other reviewers' matrix reads).
+
     PYTHONPATH=src python scripts/load_test.py --reviewers 20 --designers 2 --seconds 60
     PYTHONPATH=src python scripts/load_test.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
 """
@@ -153,7 +158,7 @@ def _cells(matrix: Any) -> list[dict[str, Any]]:
     return found
 
 
-def reviewer(base: str, token: str, rec: Recorder, until: float, seed: int) -> None:
+def reviewer(base: str, token: str, rec: Recorder, until: float, seed: int, think: float) -> None:
     rng = random.Random(seed)
     query = {"framework": FRAMEWORK, "standard": STANDARD}
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as client:
@@ -165,6 +170,8 @@ def reviewer(base: str, token: str, rec: Recorder, until: float, seed: int) -> N
             if matrix is None or matrix.status_code != 200:
                 continue
             cell = rng.choice(_cells(matrix.json()))
+            if think > 0:
+                time.sleep(think * rng.uniform(0.5, 1.5))
             stale = cell["version"] >= 1 and rng.random() < STALE_SHARE
             verdict = rng.choice(["accepted", "rejected", "partial"])
             body = {
@@ -256,7 +263,9 @@ def run(args: argparse.Namespace, url: str, work: Path) -> dict[str, Any]:
     with server(url, data, model, args.port or free_port(), args.threads) as base:
         until = time.monotonic() + args.seconds
         threads = [
-            threading.Thread(target=reviewer, args=(base, tokens[f"r{i}"], rec, until, i))
+            threading.Thread(
+                target=reviewer, args=(base, tokens[f"r{i}"], rec, until, i, args.think)
+            )
             for i in range(args.reviewers)
         ] + [
             threading.Thread(target=designer, args=(base, tokens[f"d{i}"], rec, until, i))
@@ -275,6 +284,7 @@ def run(args: argparse.Namespace, url: str, work: Path) -> dict[str, Any]:
         "seconds": round(elapsed, 1),
         "model": str(args.model_path or "tiny random test model (2 layers, 32 dims)"),
         "server_threads": args.threads,
+        "think_seconds": args.think,
         **summary(rec, elapsed),
         "audit": audit(url, rec),
     }
@@ -289,6 +299,9 @@ def main() -> None:
     parser.add_argument("--model-path", type=Path)
     parser.add_argument("--threads", type=int, default=1, help="the server's model threads")
     parser.add_argument("--port", type=int)
+    parser.add_argument(
+        "--think", type=float, default=2.0, help="a reviewer's mean pause before deciding (s)"
+    )
     args = parser.parse_args()
     if args.reviewers > 100 or args.seconds > 600:
         parser.error("bounded: at most 100 reviewers and 600 seconds")

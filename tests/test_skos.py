@@ -12,7 +12,7 @@ import pytest
 from rdflib import DCTERMS, RDF, SKOS, Graph, Literal
 
 from outcome_matcher.catalogues import load_catalogue
-from outcome_matcher.errors import InputError, InputErrors
+from outcome_matcher.errors import ConflictError, InputError, InputErrors
 from outcome_matcher.frameworks import load_framework
 from outcome_matcher.review.skos import SkosContext, SkosFormat, export_skos
 from outcome_matcher.review.skos_read import (
@@ -304,3 +304,68 @@ def test_nodes_name_each_decision_for_store_errors(
             d.competency_id,
             d.verdict,
         )
+
+
+def _edited(text: str, competency: str, verdict: str, reason: str) -> str:
+    """The Turtle export with one link's decision node given another verdict and reason (one
+    that keeps its asserted skos:*Match)."""
+    graph = Graph().parse(data=text, format="turtle")
+    (node,) = graph.subjects(OM.competencyId, Literal(competency))
+    graph.set((node, OM.verdict, Literal(verdict)))
+    graph.set((node, OM.reason, Literal(reason)))
+    return graph.serialize(format="turtle")
+
+
+def test_a_re_import_supersedes_the_exported_version(
+    source: Env, frameworks: list[Framework]
+) -> None:
+    """A council edits an exported file and loads it back: the edited link gets a new decision
+    (om:version says which version it supersedes), the untouched ones are already in force."""
+    decisions = decide(source, frameworks)
+    edited = next(d for d in decisions if d.verdict == "accepted" and d.version == 1)
+    text = export_skos(decisions, "turtle")
+    creates = read_skos(_edited(text, edited.competency_id, "partial", "council: half"))
+    result = source.store.import_decisions(list(enumerate(creates, start=1)), source.reviewer)
+    assert (result.imported, result.unchanged) == (1, len(decisions) - 1)
+    (new,) = result.decisions
+    assert (new.competency_id, new.verdict, new.version) == (edited.competency_id, "partial", 2)
+
+
+def test_a_file_exported_before_a_newer_decision_is_stale(
+    source: Env, frameworks: list[Framework]
+) -> None:
+    decisions = decide(source, frameworks)
+    edited = next(d for d in decisions if d.verdict == "accepted" and d.version == 1)
+    text = export_skos(decisions, "turtle")
+    newer = DecisionCreate(
+        programme=edited.programme,
+        module=edited.module,
+        framework=edited.framework,
+        competency_id=edited.competency_id,
+        verdict="rejected",
+        reason="meanwhile",
+        expected_version=1,
+    )
+    source.store.decide(newer, source.reviewer)
+    creates = read_skos(_edited(text, edited.competency_id, "partial", "council: half"))
+    with pytest.raises(ConflictError) as caught:
+        source.store.import_decisions(list(enumerate(creates, start=1)), source.reviewer)
+    assert "version 1" in caught.value.message
+    assert {d.verdict for d in current(source) if d.competency_id == edited.competency_id} == {
+        "rejected"
+    }
+
+
+def test_a_bad_version_names_the_node() -> None:
+    text = """@prefix om: <urn:outcome-matcher:vocab#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<urn:m> a om:Module ; dcterms:identifier "M1" ; om:programme "P" .
+<urn:d> a om:Decision ; rdf:subject <urn:m> ; rdf:predicate skos:exactMatch ;
+  rdf:object <urn:c> ; om:verdict "accepted" ; om:framework "esco" ; om:version "two" .
+<urn:m> skos:exactMatch <urn:c> .
+"""
+    with pytest.raises(InputErrors) as caught:
+        read_skos(text)
+    assert "om:version 'two' is not a non-negative integer" in str(caught.value)

@@ -139,6 +139,17 @@ class _Reader:
             self._error(node, f"{self._name(predicate)} is {found}")
         return None
 
+    def _version(self, node: Node) -> int:
+        """om:version: the link version the decision was exported at (0 when absent), which a
+        re-import supersedes, so that a file exported before a newer decision is stale."""
+        text = self._text(node, OM.version, required=False)
+        if text is None:
+            return 0
+        if not text.strip().isdigit():
+            self._error(node, f"om:version {text!r} is not a non-negative integer")
+            return 0
+        return int(text)
+
     def decision(self, node: Node) -> tuple[str, DecisionCreate] | None:
         """(dcterms:created, decision) of one provenance node, or None after recording errors."""
         before = len(self.errors)
@@ -155,6 +166,7 @@ class _Reader:
         competency = self._text(node, OM.competencyId, required=False) or _opt(triple[2])
         reason = self._text(node, OM.reason, required=False) or ""
         created = self._text(node, DCTERMS.created, required=False) or ""
+        version = self._version(node)
         where = self._where(triple[0]) if triple[0] is not None else None
         if verdict in _VERDICTS and None not in triple and len(self.errors) == before:
             self._check_asserted(node, cast(tuple[Node, Node, Node], triple), verdict)
@@ -162,6 +174,7 @@ class _Reader:
             return None
         fields = {"framework": framework or self.framework, "competency_id": competency}
         fields |= {"verdict": verdict, "relation": relation, "reason": reason}
+        fields |= {"expected_version": version}
         d = self._create(node, where, fields)
         return (created, d) if d is not None else None
 
@@ -216,7 +229,7 @@ class _Reader:
                     "module": module,
                     "catalogue": catalogue,
                     "evidence_outcome": outcome,
-                    "expected_version": 0,
+                    "expected_version": 0,  # bare matches; a decision node's om:version wins
                     **fields,
                 }
             )
