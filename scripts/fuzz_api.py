@@ -1,6 +1,10 @@
 """Fuzz the API with schemathesis as every role, over a tiny model and a temporary store.
 
-    PYTHONPATH=src python scripts/fuzz_api.py --examples 100
+    PYTHONPATH=src python scripts/fuzz_api.py --examples 100 --sequences 50 --steps 8
+
+Each operation alone as every role (bearer tokens, a reviewer's web session cookie with and
+without its CSRF token), then --sequences call sequences of up to --steps linked calls per
+role along the links schemathesis infers from the OpenAPI.
 
 Loopback only: the app runs in-process (ASGI), nothing listens on a port. Prints the examples
 run, the status codes seen and every distinct failure; exits 1 if there was any.
@@ -25,7 +29,7 @@ from conftest import (  # noqa: E402
     SAMPLE_FRAMEWORK_CSV,
     build_tiny_model,
 )
-from fuzz_support import fuzz  # noqa: E402
+from fuzz_support import FuzzReport, cookie_roles, fuzz, fuzz_stateful  # noqa: E402
 from outcome_matcher import services  # noqa: E402
 from outcome_matcher.app import create_app  # noqa: E402
 from outcome_matcher.config import Settings  # noqa: E402
@@ -36,6 +40,8 @@ from outcome_matcher.store import Store  # noqa: E402
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--examples", type=int, default=100, help="cases per operation and role")
+    parser.add_argument("--sequences", type=int, default=50, help="stateful sequences per role")
+    parser.add_argument("--steps", type=int, default=8, help="most calls in one sequence")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)
@@ -52,20 +58,33 @@ def main() -> int:
         headers = {
             role: {"Authorization": f"Bearer {store.add_user(f'{role}-user', role)[1]}"}
             for role in ROLES
-        } | {"anonymous": {}}
-        started = time.monotonic()
+        }
+        cookies = cookie_roles(store, "reviewer-user")
+        no_csrf = frozenset(role for role in cookies if "no CSRF" in role)
         with TestClient(create_app(settings, matcher=matcher, store=store)) as client:
-            report = fuzz(client.app, headers, max_examples=args.examples)
+            started = time.monotonic()
+            single = fuzz(
+                client.app,
+                headers | {"anonymous": {}} | cookies,
+                max_examples=args.examples,
+                no_writes=no_csrf,
+            )
+            _print("single operations", single, time.monotonic() - started)
+            # Admin last: its sequences deactivate the users the others act as.
+            ordered = dict(sorted(headers.items(), key=lambda item: item[0] == "admin"))
+            started = time.monotonic()
+            linked = fuzz_stateful(client.app, ordered, args.sequences, args.steps)
+            _print("linked sequences", linked, time.monotonic() - started)
         store.close()
-    elapsed = time.monotonic() - started
-    print(
-        f"examples: {report.examples} in {elapsed:.0f} s ({args.examples} per operation and role)"
-    )
-    print("statuses:", dict(sorted(report.statuses.items())))
-    print(f"failures: {len(report.failures)}")
+    return 1 if single.failures or linked.failures else 0
+
+
+def _print(phase: str, report: FuzzReport, seconds: float) -> None:
+    print(f"{phase}: {report.examples} calls in {seconds:.0f} s")
+    print("  statuses:", dict(sorted(report.statuses.items())))
+    print(f"  failures: {len(report.failures)}")
     for failure in report.failures:
-        print("  " + failure)
-    return 1 if report.failures else 0
+        print("    " + failure)
 
 
 if __name__ == "__main__":

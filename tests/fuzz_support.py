@@ -1,11 +1,19 @@
 """Schemathesis over the app's own OpenAPI, as each role: no 5xx, documented statuses and
-bodies, no stack trace or SQL in any answer. Shared by the test suite and scripts/fuzz_api.py."""
+bodies, no stack trace or SQL in any answer. Shared by the test suite and scripts/fuzz_api.py.
+
+Two phases: each operation alone (`fuzz`), and call sequences (`fuzz_stateful`) along the links
+schemathesis infers from the schema (POST /users -> POST /users/{name}/tokens, POST
+/micro-qualifications -> PUT .../{key} -> sign-off -> publish, POST /jobs/align -> GET
+/jobs/{id} ...), so that operations on resources that exist get tested, not only 404s. A role
+may be a bearer token or the web UI's session cookie (with or without its CSRF token).
+"""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import schemathesis
@@ -19,6 +27,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from outcome_matcher.api.cookie_auth import CSRF_HEADER, SESSION_COOKIE, csrf_for
+from outcome_matcher.store import Store
+
+SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 # The caller's own token would be revoked mid-run; tests/test_security_sessions.py covers it.
 SKIPPED = {("POST", "/tokens/rotate")}
 LEAK = re.compile(
@@ -35,6 +47,16 @@ CHECKS = [
 ]
 
 
+def cookie_roles(store: Store, user: str) -> dict[str, dict[str, str]]:
+    """`user`'s web session as two fuzzing roles: with its CSRF token, and without it."""
+    session = store.create_session(user, lifetime=timedelta(hours=1))
+    cookie = {"Cookie": f"{SESSION_COOKIE}={session}"}
+    return {
+        f"{user} (cookie)": cookie | {CSRF_HEADER: csrf_for(session)},
+        f"{user} (cookie, no CSRF)": cookie,
+    }
+
+
 @dataclass
 class FuzzReport:
     """What one run sent and what it found: failures as 'ROLE METHOD PATH: problem'."""
@@ -44,8 +66,15 @@ class FuzzReport:
     failures: list[str] = field(default_factory=list)
 
 
-def fuzz(app: Any, headers: dict[str, dict[str, str]], max_examples: int) -> FuzzReport:
-    """Every operation as every role in `headers`, `max_examples` cases each."""
+def fuzz(
+    app: Any,
+    headers: dict[str, dict[str, str]],
+    max_examples: int,
+    *,
+    no_writes: frozenset[str] = frozenset(),
+) -> FuzzReport:
+    """Every operation as every role in `headers`, `max_examples` cases each. Roles named in
+    `no_writes` (a session cookie without its CSRF token) must never get a 2xx on a write."""
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     report = FuzzReport()
     for result in schema.get_all_operations():
@@ -53,12 +82,65 @@ def fuzz(app: Any, headers: dict[str, dict[str, str]], max_examples: int) -> Fuz
         if (operation.method.upper(), operation.path) in SKIPPED:
             continue
         for role, role_headers in headers.items():
-            _fuzz_one(operation, role, role_headers, max_examples, report)
+            _fuzz_one(operation, role, role_headers, max_examples, report, role in no_writes)
     return report
 
 
+def fuzz_stateful(
+    app: Any, headers: dict[str, dict[str, str]], max_examples: int, steps: int
+) -> FuzzReport:
+    """Sequences of up to `steps` linked calls as each role, `max_examples` sequences each."""
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    report = FuzzReport()
+    for role, role_headers in headers.items():
+        machine = _machine(schema.as_state_machine(), role, role_headers, report)
+        machine.run(
+            settings=settings(
+                max_examples=max_examples,
+                stateful_step_count=steps,
+                deadline=None,
+                database=None,
+                derandomize=True,
+                suppress_health_check=list(HealthCheck),
+            )
+        )
+    return report
+
+
+def _machine(base: Any, role: str, headers: dict[str, str], report: FuzzReport) -> Any:
+    """The inferred state machine, calling as `role` and recording (not raising) failures."""
+    seen: set[str] = set()
+
+    class Machine(base):  # type: ignore[misc,valid-type]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": headers}
+
+        def call(self, case: Any, **kwargs: Any) -> Any:
+            if (case.method.upper(), case.operation.path) in SKIPPED:
+                kwargs = {**kwargs, "headers": {}}  # anonymous: 401, the token stays valid
+            return super().call(case, **kwargs)
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            report.examples += 1
+            report.statuses[response.status_code] += 1
+            label = f"{role} (stateful) {case.method.upper()} {case.operation.path}"
+            try:
+                case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
+            except (Exception, FailureGroup) as error:
+                _record(report, seen, label, _summary(error))
+            if LEAK.search(response.text):
+                _record(report, seen, label, ["stack trace or SQL in the body"])
+
+    return Machine
+
+
 def _fuzz_one(
-    operation: Any, role: str, headers: dict[str, str], max_examples: int, report: FuzzReport
+    operation: Any,
+    role: str,
+    headers: dict[str, str],
+    max_examples: int,
+    report: FuzzReport,
+    no_writes: bool,
 ) -> None:
     label = f"{role} {operation.method.upper()} {operation.path}"
     seen: set[str] = set()
@@ -82,6 +164,8 @@ def _fuzz_one(
         report.statuses[response.status_code] += 1
         if LEAK.search(response.text):
             _record(report, seen, label, ["stack trace or SQL in the body", response.text[:200]])
+        if no_writes and operation.method.upper() not in SAFE and response.status_code < 300:
+            _record(report, seen, label, [f"a write without CSRF got {response.status_code}"])
 
     run()
 

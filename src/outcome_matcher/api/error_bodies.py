@@ -22,6 +22,7 @@ class ErrorBody(BaseModel):
 
 
 _WHY = {
+    400: "a request body that cannot be read as JSON (not UTF-8, or not JSON text)",
     401: "no, an invalid, an expired or a revoked token or session",
     403: "the role may not do this, or a cookie write failed the Origin/CSRF check",
     404: "an unknown framework, catalogue, programme, module, user or job",
@@ -56,11 +57,19 @@ async def validation_error(request: Request, error: RequestValidationError) -> J
     return JSONResponse(status_code=422, content={**body, "problems": problems})
 
 
-_CODES = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+_CODES = {
+    400: "invalid_body",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+}
 
 
 async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
     """Starlette's own errors (no such path, wrong method) in the project's shape."""
     code = _CODES.get(error.status_code, "http_error")
-    body = ErrorBody(error=code, message=str(error.detail), field="path").model_dump()
+    # FastAPI answers 400 itself when the body is not decodable; the rest concern the URL.
+    field = "body" if error.status_code == 400 else "path"
+    body = ErrorBody(error=code, message=str(error.detail), field=field).model_dump()
     return JSONResponse(status_code=error.status_code, content=body, headers=error.headers)

@@ -172,9 +172,9 @@ class _Reader:
             self._check_asserted(node, cast(tuple[Node, Node, Node], triple), verdict)
         if len(self.errors) > before or where is None or verdict is None:
             return None
-        fields = {"framework": framework or self.framework, "competency_id": competency}
-        fields |= {"verdict": verdict, "relation": relation, "reason": reason}
-        fields |= {"expected_version": version}
+        fields: dict[str, object] = {"framework": framework or self.framework}
+        fields |= {"competency_id": competency, "verdict": verdict, "relation": relation}
+        fields |= {"reason": reason, "expected_version": version}
         d = self._create(node, where, fields)
         return (created, d) if d is not None else None
 
