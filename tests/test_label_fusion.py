@@ -158,3 +158,14 @@ def test_hybrid_reads_other_language_labels_only_when_asked(tiny_encoder: Encode
     assert documents[0] == "проектировать схему базы данных" and documents[2] == ""
     found = both.lexical_index("ru").top(["спроектировал схемы баз данных"], 3)[0]
     assert found[0] == 0
+
+
+def test_frameworks_add_indexes_the_bundled_labels_of_esco_by_default(tmp_path: Path) -> None:
+    from outcome_matcher.cli.frameworks import _label_files
+
+    bundled = _label_files("esco", None, True)
+    assert bundled is not None
+    assert [p.parent.name for p in bundled] == ["esco_multilingual_labels", "esco_labels_ru_kk_uz"]
+    assert _label_files("esco", None, False) is None
+    assert _label_files("csv", None, True) is None
+    assert _label_files("esco", [tmp_path / "mine.csv"], True) == [tmp_path / "mine.csv"]

@@ -37,10 +37,13 @@ class HybridRanker:
         *,
         analyzers: Mapping[str, str] | None = None,
         other_languages: bool = False,
+        sentences_only: bool = True,
     ) -> None:
         self.index = index
         self.analyzers = dict(analyzers or {})
         self.other_languages = other_languages
+        # False: every statement in an indexed language gets BM25 (measured, not the default).
+        self.sentences_only = sentences_only
         self._lexical: dict[str, LexicalIndex] = {}
         self._sentence_words: int | None = None
 
@@ -57,7 +60,7 @@ class HybridRanker:
 
     def gets_lexical(self, text: str, lang: str | None = None) -> bool:
         """A sentence in a language the index has texts in (BM25 words only match within one)."""
-        if len(words(text)) <= self.sentence_words():
+        if self.sentences_only and len(words(text)) <= self.sentence_words():
             return False
         return (lang or detect_language(text)) in self.lexical_languages()
 

@@ -81,6 +81,7 @@ class Matcher:
         label_fusion: bool = False,
         analyzers: Mapping[str, str] | None = None,
         lexical_other_languages: bool = False,
+        lexical_sentences_only: bool = True,
     ):
         self.encoder = encoder
         # Coverage scores: evidence of the other kind than an outcome's (знать vs уметь) loses
@@ -95,6 +96,7 @@ class Matcher:
         # BM25 per language (outcome_matcher.retrieval.hybrid): analyzers, other-language labels.
         self.analyzers = dict(analyzers or {})
         self.lexical_other_languages = lexical_other_languages
+        self.lexical_sentences_only = lexical_sentences_only
         # A deployment's own refit per framework (services.calibration_for), over `calibration`.
         self.framework_calibrations: dict[str, Calibration] = {}
         self.indexes: dict[str, FrameworkIndex] = {}
@@ -200,6 +202,7 @@ class Matcher:
                 self.indexes[framework],
                 analyzers=self.analyzers,
                 other_languages=self.lexical_other_languages,
+                sentences_only=self.lexical_sentences_only,
             )
         return self._hybrid[framework]
 
