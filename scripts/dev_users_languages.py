@@ -10,6 +10,7 @@ contribution table costs minutes, not one cold run per row:
   +bm25-labels  BM25 over the query language's labels for sentences (plain words)
   +lemma/...    the analyzers of --variants (e.g. ru=lemma,kk=ngram4,uz=ngram4)
   +every        the last variant with BM25 for every statement, not only for sentences
+  default       the default settings, with the BM25-only and label-only rows (`--baselines`)
 
 Usage (under the heavy lock; the vectors come from the evaluation cache):
   python scripts/dev_users_languages.py [--sets tech house de_ba be_vdab_fr users] [--markdown]
@@ -26,6 +27,13 @@ import numpy as np
 
 from outcome_matcher.config import Settings
 from outcome_matcher.encoders import Encoder, load_encoder
+from outcome_matcher.evaluation.baselines import (
+    BM25,
+    LABEL_ONLY,
+    LABEL_ONLY_FIELDS,
+    LexicalRanker,
+    labels_only,
+)
 from outcome_matcher.evaluation.cache import CachingEncoder, cached_index
 from outcome_matcher.evaluation.dev_sets import (
     DECORTE_SETS,
@@ -33,14 +41,15 @@ from outcome_matcher.evaluation.dev_sets import (
     ESCO,
     ESCO_OCCUPATIONS,
     MAPPING_SETS,
+    OCCUPATION_FIELDS,
     load_esco_framework,
     load_esco_sets,
     load_occupations_framework,
     select_sets,
 )
 from outcome_matcher.evaluation.gold import GoldSet
-from outcome_matcher.evaluation.report import format_metric
-from outcome_matcher.evaluation.runner import evaluate
+from outcome_matcher.evaluation.report import format_markdown, format_metric
+from outcome_matcher.evaluation.runner import MatcherRanker, Ranker, evaluate
 from outcome_matcher.evaluation.users_sets import (
     PS_DIR,
     PS_FRAMEWORK,
@@ -56,7 +65,7 @@ from outcome_matcher.evaluation.users_sets import (
 )
 from outcome_matcher.retrieval.index import DEFAULT_FIELDS, FrameworkIndex
 from outcome_matcher.retrieval.lexical import parse_analyzers
-from outcome_matcher.retrieval.matcher import Matcher
+from outcome_matcher.retrieval.matcher import Matcher, matcher_options
 
 OLD_LANGS = ("de", "fr", "nl")
 SHOWN = ("RP@5", "MRR", "Acc@1", "MRR/ref")
@@ -100,7 +109,7 @@ def main() -> None:
     settings = Settings()
     names = select_sets(args.sets)
     encoder = QueryCache(load_encoder(settings))
-    caching = CachingEncoder(encoder, settings.data_dir / "evaluation" / "vectors")  # type: ignore[arg-type]
+    caching = CachingEncoder(encoder, settings.data_dir / "evaluation" / "vectors")
     cache_dir = settings.data_dir / "evaluation" / "indexes"
     start = time.perf_counter()
     old, new, gold_sets = _indexes(args.corpora, names, caching, cache_dir)
@@ -155,11 +164,47 @@ def main() -> None:
         print(f"{label}: {time.perf_counter() - t0:.0f} s", flush=True)
         for name, cell in cells.items():
             print(f"  {name}: {cell}", flush=True)
+    _default_with_baselines(settings, encoder, new, gold_sets, caching, cache_dir, args.corpora)
     if args.markdown:
         print("| configuration | " + " | ".join(s.name for s in gold_sets) + " |")
         print("|---|" + "---|" * len(gold_sets))
         for label, cells in rows:
             print(f"| {label} | " + " | ".join(cells.get(s.name, "") for s in gold_sets) + " |")
+
+
+def _default_with_baselines(
+    settings: Settings,
+    encoder: QueryCache,
+    indexes: dict[str, FrameworkIndex],
+    gold_sets: list[GoldSet],
+    caching: CachingEncoder,
+    cache_dir: Path,
+    corpora: Path,
+) -> None:
+    """The default settings' table with the BM25-only and label-only rows (as --baselines)."""
+    labels: dict[str, FrameworkIndex] = {}
+    for name in indexes:
+        if name == ESCO:
+            framework = labels_only(load_esco_framework(corpora, ()))
+        elif name == ESCO_OCCUPATIONS:
+            framework = labels_only(load_occupations_framework(corpora, ()))
+        else:
+            labels[name] = indexes[name]
+            continue
+        labels[name], _ = cached_index(framework, caching, cache_dir, fields=LABEL_ONLY_FIELDS)
+    options = matcher_options(settings)
+    baselines: dict[str, Ranker] = {
+        BM25: LexicalRanker(
+            indexes,
+            analyzers=options["analyzers"],
+            other_languages=options["lexical_other_languages"],
+        ),
+        LABEL_ONLY: MatcherRanker(Matcher(encoder, labels)),
+    }
+    matcher = Matcher(encoder, dict(indexes), **options)
+    report = evaluate(gold_sets, matcher, ESCO, baselines=baselines)
+    print(f"default settings: {options}")
+    print(format_markdown(report), flush=True)
 
 
 def _indexes(
@@ -188,10 +233,10 @@ def _indexes(
             before = load_occupations_framework(corpora, ())
             after = load_occupations_framework(corpora, None)
             old[ESCO_OCCUPATIONS], _ = cached_index(
-                before, encoder, cache_dir, fields=DEFAULT_FIELDS
+                before, encoder, cache_dir, fields=OCCUPATION_FIELDS
             )
             new[ESCO_OCCUPATIONS], _ = cached_index(
-                after, encoder, cache_dir, fields=DEFAULT_FIELDS
+                after, encoder, cache_dir, fields=OCCUPATION_FIELDS
             )
             gold.append(load_ps_titles(records, after, ESCO_OCCUPATIONS))
     gold.sort(key=lambda s: names.index(s.name))
