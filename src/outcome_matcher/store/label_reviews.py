@@ -103,6 +103,14 @@ def _conflict(r: LabelReviewCreate, current: LabelReviewPublic | None) -> Confli
     )
 
 
+def _review(s: Session, r: LabelReviewCreate, author: UserRow) -> LabelReviewPublic:
+    machine = _machine_label(s, r)
+    current = _current(s, r.framework, r.competency_id, r.lang)
+    if (current.version if current else 0) != r.expected_version:
+        raise _conflict(r, current)
+    return _insert(s, r, author, current.label if current else machine, current)
+
+
 def _insert(
     s: Session,
     r: LabelReviewCreate,
@@ -126,7 +134,7 @@ def _insert(
     try:
         s.flush()  # the unique (label, version) index decides between racing writers
     except IntegrityError as exc:
-        raise _LostRace from exc
+        raise _LostRace(r) from exc
     detail = {"old": previous, "new": r.label, "version": row.version}
     audit(
         s, author.name, "label.review", "label", f"{r.framework}|{r.competency_id}|{r.lang}", detail
@@ -142,16 +150,18 @@ class LabelReviewsRepo(StoreBase):
 
         The row keeps the label it replaces (the machine one, or the previous review).
         """
+        return self.review_labels([r], reviewer)[0]
+
+    def review_labels(
+        self, reviews: Sequence[LabelReviewCreate], reviewer: UserInfo
+    ) -> list[LabelReviewPublic]:
+        """Record several reviewed labels in one transaction: all of them, or none."""
         try:
             with self._write() as s:
                 author = _author(s, reviewer)
-                machine = _machine_label(s, r)
-                current = _current(s, r.framework, r.competency_id, r.lang)
-                if (current.version if current else 0) != r.expected_version:
-                    raise _conflict(r, current)
-                previous = current.label if current else machine
-                return _insert(s, r, author, previous, current)
-        except _LostRace:
+                return [_review(s, r, author) for r in reviews]
+        except _LostRace as lost:
+            r = lost.args[0]
             with self._read() as s:
                 raise _conflict(r, _current(s, r.framework, r.competency_id, r.lang)) from None
 
