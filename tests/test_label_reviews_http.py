@@ -127,6 +127,8 @@ def test_the_web_form_replaces_the_machine_label_for_display(env: ApiEnv) -> Non
     assert "разрабатывать схему базы данных" in queue.text and 'class="mark reviewed"' in queue.text
     search = env.client.get("/search", params={"text": "design database scheme", "top_k": 4})
     assert "разрабатывать схему базы данных" in search.text
+    matrix = env.client.get("/matrix?" + urlencode(CTX))
+    assert "разрабатывать схему базы данных" in matrix.text and "mark reviewed" in matrix.text
 
 
 def test_auditors_see_labels_but_cannot_post_and_english_shows_none(env: ApiEnv) -> None:
