@@ -65,6 +65,17 @@ def test_the_api_shows_machine_then_reviewed_labels(env: ApiEnv) -> None:
         MACHINE["ru"],
         1,
     )
+    queue = client.get(
+        "/programmes/BSC-SD/review-queue",
+        params={"framework": "demo", "standard": "SD Software developer", "limit": 50},
+        headers=env.auth("auditor"),
+    ).json()
+    labels = {i["cell"]["competency_id"]: i["local_labels"] for i in queue}
+    assert [(x["lang"], x["status"], x["label"]) for x in labels["SD-01"]] == [
+        ("ru", "reviewed", "разрабатывать схему базы данных"),
+        ("uz", "machine", MACHINE["uz"]),
+    ]
+    assert all(not v for k, v in labels.items() if k != "SD-01")
     history = client.get(
         "/label-reviews", params={"framework": "demo"}, headers=env.auth("auditor")
     )

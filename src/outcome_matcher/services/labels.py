@@ -80,14 +80,23 @@ def labels_for_interface(
     return {cid: label for cid, label in found.items() if label is not None}
 
 
+def all_local_labels(
+    store: Store, framework: str, competencies: Iterable[Competency]
+) -> dict[str, tuple[LocalLabel, ...]]:
+    """Per competency id, its labels in every reviewable language that has one."""
+    wanted = list(competencies)
+    if not wanted:
+        return {}
+    reviews = store.current_labels(framework, [c.id for c in wanted])
+    out: dict[str, tuple[LocalLabel, ...]] = {}
+    for c in wanted:
+        found = (local_label(c, lang, reviews.get((c.id, lang))) for lang in REVIEWABLE_LANGS)
+        out[c.id] = tuple(x for x in found if x is not None)
+    return out
+
+
 def competency_labels(store: Store, framework: str, competency_id: str) -> CompetencyLabels:
     """A competency with its labels in every reviewable language, for the API and the UI."""
     [competency] = store.get_competencies(framework, [competency_id])
-    reviews = store.current_labels(framework, [competency_id])
-    found = (
-        local_label(competency, lang, reviews.get((competency_id, lang)))
-        for lang in REVIEWABLE_LANGS
-    )
-    return CompetencyLabels(
-        framework=framework, competency=competency, labels=tuple(x for x in found if x)
-    )
+    labels = all_local_labels(store, framework, [competency])[competency.id]
+    return CompetencyLabels(framework=framework, competency=competency, labels=labels)

@@ -136,9 +136,8 @@ def _insert(
     except IntegrityError as exc:
         raise _LostRace(r) from exc
     detail = {"old": previous, "new": r.label, "version": row.version}
-    audit(
-        s, author.name, "label.review", "label", f"{r.framework}|{r.competency_id}|{r.lang}", detail
-    )
+    key = f"{r.framework}|{r.competency_id}|{r.lang}"[:512]  # the audit key column's size
+    audit(s, author.name, "label.review", "label", key, detail)
     return _public(row, author.name)
 
 
