@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from outcome_matcher import services
 from outcome_matcher.api.deps import CurrentUser, Decider, StoreDep
-from outcome_matcher.schemas.labels import CompetencyLabels
+from outcome_matcher.schemas.labels import CompetencyLabels, ReviewableLang
 from outcome_matcher.store.public import LabelReviewCreate, LabelReviewPublic
 
 router = APIRouter(tags=["labels"])
@@ -40,7 +40,7 @@ def get_label_reviews(
     store: StoreDep,
     user: CurrentUser,
     competency_id: Annotated[str | None, Query(max_length=512)] = None,
-    lang: Literal["ru", "kk", "uz"] | None = None,
+    lang: ReviewableLang | None = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> list[LabelReviewPublic]:
     """Every reviewed label of a framework (superseded ones too), oldest first."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
@@ -12,7 +12,8 @@ from outcome_matcher.schemas import Competency
 # ESCO has no official Russian, Kazakh or Uzbek version: every label in these languages comes
 # from a machine translation (corpora/esco_labels_ru_kk_uz) until a council reviews it. They are
 # also the only languages a council may correct; the official ESCO translations stay ESCO's.
-REVIEWABLE_LANGS: tuple[str, ...] = ("ru", "kk", "uz")
+ReviewableLang = Literal["ru", "kk", "uz"]  # uz: Uzbek in Latin script
+REVIEWABLE_LANGS: tuple[ReviewableLang, ...] = get_args(ReviewableLang)
 # Uzbek Cyrillic readers see the Uzbek Latin label: transliterating a machine translation
 # would stack a second unreviewed step on the first, and councils review one spelling.
 _LABEL_LANG = {"uz_Cyrl": "uz"}

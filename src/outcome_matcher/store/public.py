@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from outcome_matcher.schemas import FrameworkFormat, OutcomeKind
+from outcome_matcher.schemas.labels import ReviewableLang
 
 Role = Literal["admin", "designer", "reviewer", "auditor"]
 # "withdrawn" returns a link to undecided (undo of its first decision); history stays.
@@ -221,7 +222,7 @@ class LabelReviewCreate(BaseModel):
 
     framework: str = Field(max_length=200)
     competency_id: str = Field(max_length=512)
-    lang: Literal["ru", "kk", "uz"] = Field(description="uz is Uzbek in Latin script")
+    lang: ReviewableLang = Field(description="uz is Uzbek in Latin script")
     label: str = Field(min_length=1, max_length=MAX_LABEL_CHARS)
     reason: str = Field(min_length=1, max_length=MAX_REASON_CHARS)
     expected_version: int = Field(

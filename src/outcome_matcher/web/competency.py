@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from outcome_matcher import services
 from outcome_matcher.api.deps import StoreDep
 from outcome_matcher.errors import ConflictError
-from outcome_matcher.schemas.labels import REVIEWABLE_LANGS, label_lang
+from outcome_matcher.schemas.labels import REVIEWABLE_LANGS, ReviewableLang, label_lang
 from outcome_matcher.store import LabelReviewCreate
 from outcome_matcher.store.public import MAX_LABEL_CHARS, MAX_REASON_CHARS
 from outcome_matcher.web.context import link
@@ -19,7 +19,7 @@ from outcome_matcher.web.session import Session, WebSession, check_csrf, require
 from outcome_matcher.web.templating import HtmlRoute, render
 
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
-Lang = Annotated[str, Form(pattern="^(ru|kk|uz)$")]
+Lang = Annotated[ReviewableLang, Form()]
 
 
 def competency_url(framework: str, competency: str, **extra: str | int | None) -> str:
@@ -59,7 +59,7 @@ def competency_page(
     store: StoreDep,
     framework: Annotated[str, Query(min_length=1, max_length=200)],
     id: Annotated[str, Query(min_length=1, max_length=512)],
-    saved: Annotated[str | None, Query(pattern="^(ru|kk|uz)$")] = None,
+    saved: ReviewableLang | None = None,
 ) -> HTMLResponse:
     return _render(request, session, store, framework, id, {"saved": saved})
 
@@ -73,6 +73,7 @@ def review_label(
     competency: Annotated[str, Form(max_length=512)],
     lang: Lang,
     expected_version: Annotated[int, Form(ge=0)],
+    # Twice the limit here: a label a little too long gets the page's message, not a bare 422.
     label: Annotated[str, Form(max_length=MAX_LABEL_CHARS * 2)] = "",
     reason: Annotated[str, Form(max_length=MAX_REASON_CHARS)] = "",
     csrf: Annotated[str, Form()] = "",
@@ -81,7 +82,9 @@ def review_label(
     require_decider(session)
     data = {"label": label, "reason": reason, "lang": lang, "expected_version": expected_version}
     try:
-        create = LabelReviewCreate(framework=framework, competency_id=competency, **data)  # type: ignore[arg-type]
+        create = LabelReviewCreate.model_validate(
+            {"framework": framework, "competency_id": competency, **data}
+        )
         store.review_label(create, session.user)
     except ValidationError as error:
         flash: dict[str, Any] = {
