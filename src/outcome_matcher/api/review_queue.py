@@ -18,6 +18,9 @@ from outcome_matcher.api.deps import (
 from outcome_matcher.review.coverage import Cell
 from outcome_matcher.review.programme import QueueItem, QueueReason, disagreements, review_queue
 from outcome_matcher.review.rules import Band, confidence_band
+from outcome_matcher.schemas.labels import LocalLabel
+from outcome_matcher.services.labels import all_local_labels
+from outcome_matcher.store import Store
 from outcome_matcher.store.public import DecisionPublic
 
 router = APIRouter(prefix="/programmes/{programme}", tags=["review"])
@@ -35,6 +38,8 @@ class QueueItemOut(BaseModel):
     level: str | None = None  # the requirement's level on `level_scale`, and on the EQF
     level_scale: str | None = None
     eqf: int | None = None
+    # The requirement's Russian, Kazakh and Uzbek labels, each machine-translated or reviewed.
+    local_labels: tuple[LocalLabel, ...] = ()
 
 
 class Disagreement(BaseModel):
@@ -47,6 +52,7 @@ class Disagreement(BaseModel):
 def get_review_queue(
     review: ReviewDep,
     matcher: MatcherDep,
+    store: StoreDep,
     filter: Literal["unreviewed", "low_confidence"] | None = None,
     module: str | None = None,
     unit: str | None = None,
@@ -62,7 +68,19 @@ def get_review_queue(
         and (filter != "unreviewed" or i.reason == "unreviewed")
         and (filter != "low_confidence" or i.band != "high")
     ]
-    return kept[:limit]
+    return _with_local_labels(store, review.framework, kept[:limit])
+
+
+def _with_local_labels(
+    store: Store, framework: str, items: list[QueueItemOut]
+) -> list[QueueItemOut]:
+    ids = list(dict.fromkeys(i.cell.competency_id for i in items))
+    found = (
+        all_local_labels(store, framework, store.get_competencies(framework, ids)) if ids else {}
+    )
+    return [
+        i.model_copy(update={"local_labels": found.get(i.cell.competency_id, ())}) for i in items
+    ]
 
 
 @router.get("/disagreements")

@@ -22,6 +22,7 @@ from outcome_matcher.api import (
     health,
     job_runner,
     jobs,
+    label_reviews,
     micro_qualifications,
     reports,
     review_queue,
@@ -92,7 +93,8 @@ def create_app(
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     routers = (health, frameworks, catalogues, suggestions, coverage, review_queue, decisions)
-    for module in (*routers, users, standard_settings, jobs, reports, micro_qualifications):
+    more = (users, standard_settings, jobs, reports, micro_qualifications, label_reviews)
+    for module in (*routers, *more):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(calibration.router, responses=ERROR_RESPONSES)
     install_docs(app)

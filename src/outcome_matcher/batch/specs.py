@@ -22,7 +22,7 @@ from outcome_matcher.retrieval.deployment_calibration import load_record
 from outcome_matcher.retrieval.index import FrameworkIndex
 from outcome_matcher.retrieval.lexical import parse_analyzers
 from outcome_matcher.retrieval.matcher import Matcher
-from outcome_matcher.services import index_dir
+from outcome_matcher.services import index_dir, reviewed_framework
 from outcome_matcher.store import Store
 
 log = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ def index_for(settings: Settings, store: Store, framework: str, encoder: Encoder
             return derived
     log.info("building %s index for encoder %s", framework, encoder.fingerprint)
     index = FrameworkIndex.build(
-        store.load_framework(framework), encoder, fields=stored.fields, batch_size=64
+        reviewed_framework(store, framework), encoder, fields=stored.fields, batch_size=64
     )
     index.save(derived)
     return derived

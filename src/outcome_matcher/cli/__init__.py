@@ -11,6 +11,7 @@ from outcome_matcher.cli import (  # noqa: F401  (each module registers its comm
     demo,
     evaluate,
     frameworks,
+    labels,
     microquals,
     report,
     serve,

@@ -112,7 +112,7 @@ def frameworks_list_cli() -> None:
 
 @frameworks_app.command("reindex")
 def frameworks_reindex_cli(name: str) -> None:
-    """Rebuild a framework's index with the configured model."""
+    """Rebuild a framework's index with the configured model (and the reviewed labels)."""
     settings = Settings()
     t = tr(settings)
     label = t.gettext("indexing %(name)s") % {"name": name}

@@ -9,6 +9,11 @@ from outcome_matcher.services.frameworks import (
     reindex_framework,
     remove_framework,
 )
+from outcome_matcher.services.labels import (
+    competency_labels,
+    labels_for_interface,
+    reviewed_framework,
+)
 from outcome_matcher.services.matcher import (
     calibration_for,
     calibration_name,
@@ -21,10 +26,13 @@ __all__ = [
     "add_framework",
     "calibration_for",
     "calibration_name",
+    "competency_labels",
     "export_framework",
     "index_dir",
+    "labels_for_interface",
     "load_matcher",
     "reindex_framework",
     "remove_framework",
+    "reviewed_framework",
     "standard_requirements",
 ]

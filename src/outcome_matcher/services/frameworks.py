@@ -17,6 +17,7 @@ from outcome_matcher.frameworks import Grain, load_framework
 from outcome_matcher.frameworks.case_export import framework_to_cfpackage
 from outcome_matcher.retrieval.index import DEFAULT_FIELDS, FrameworkIndex, ProgressCallback
 from outcome_matcher.schemas import FrameworkFormat
+from outcome_matcher.services.labels import apply_reviewed_labels, reviewed_framework
 from outcome_matcher.store import Store
 from outcome_matcher.store.public import FrameworkInfo
 
@@ -60,6 +61,8 @@ def add_framework(
     )
     if not replace:
         _refuse_existing(store, name)
+    # A new version keeps the council's reviewed labels (they are keyed by name and URI).
+    framework = apply_reviewed_labels(framework, store.current_labels(name))
     index = FrameworkIndex.build(
         framework, encoder, fields=fields, batch_size=settings.batch_size, progress=progress
     )
@@ -76,8 +79,9 @@ def reindex_framework(
     name: str,
     progress: ProgressCallback | None = None,
 ) -> FrameworkInfo:
-    """Rebuild a stored framework's index, e.g. after switching model, with the same fields."""
-    framework = store.load_framework(name)
+    """Rebuild a stored framework's index, e.g. after switching model or after a council
+    reviewed labels (they replace the machine translations), with the same fields."""
+    framework = reviewed_framework(store, name)
     index = FrameworkIndex.build(
         framework,
         encoder,

@@ -6,9 +6,17 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from outcome_matcher.schemas import FrameworkFormat, OutcomeKind
+from outcome_matcher.schemas.labels import ReviewableLang
 
 Role = Literal["admin", "designer", "reviewer", "auditor"]
 # "withdrawn" returns a link to undecided (undo of its first decision); history stays.
@@ -200,6 +208,51 @@ class DecisionPublic(_Out):
     supersedes: int | None
     needs_review: bool
     review_reason: str | None
+
+
+# A reviewed label is one line of text; a reason says why the machine one was wrong.
+MAX_LABEL_CHARS = 300
+MAX_REASON_CHARS = 2000
+
+
+class LabelReviewCreate(BaseModel):
+    """A council's corrected label for a competency in one language, as submitted."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    framework: str = Field(max_length=200)
+    competency_id: str = Field(max_length=512)
+    lang: ReviewableLang = Field(description="uz is Uzbek in Latin script")
+    label: str = Field(min_length=1, max_length=MAX_LABEL_CHARS)
+    reason: str = Field(min_length=1, max_length=MAX_REASON_CHARS)
+    expected_version: int = Field(
+        ge=0, description="the label's review version the reviewer saw; 0 when never reviewed"
+    )
+
+    @field_validator("label", "reason")
+    @classmethod
+    def _not_blank(cls, value: str, info: ValidationInfo) -> str:
+        # A label is one line: runs of spaces and line breaks become one space.
+        cleaned = " ".join(value.split()) if info.field_name == "label" else value.strip()
+        if not cleaned:
+            raise ValueError(f"the {info.field_name} is blank")
+        return cleaned
+
+
+class LabelReviewPublic(_Out):
+    """One row of a label's history: who replaced which label by which, when and why."""
+
+    id: int
+    framework: str
+    competency_id: str
+    lang: str
+    label: str
+    previous_label: str
+    reason: str
+    reviewer: str
+    created: datetime
+    version: int
+    supersedes: int | None
 
 
 class AuditEntry(_Out):

@@ -12,6 +12,7 @@ from outcome_matcher.store.engine import make_engine
 from outcome_matcher.store.framework_queries import FrameworkQueries
 from outcome_matcher.store.frameworks import FrameworksRepo
 from outcome_matcher.store.jobs import JobsRepo
+from outcome_matcher.store.label_reviews import LabelReviewsRepo
 from outcome_matcher.store.microquals import MicroQualsRepo
 from outcome_matcher.store.migrate import check_at_head, run_migration
 from outcome_matcher.store.sessions import SessionsRepo
@@ -27,6 +28,7 @@ class Store(
     SuggestionsRepo,
     DecisionsRepo,
     DecisionImportRepo,
+    LabelReviewsRepo,
     SignOffRepo,
     UsersRepo,
     SessionsRepo,

@@ -7,6 +7,7 @@ from fastapi.staticfiles import StaticFiles
 
 from outcome_matcher.web import (
     auth_pages,
+    competency,
     history,
     language,
     microquals,
@@ -20,6 +21,7 @@ from outcome_matcher.web.templating import STATIC_DIR
 
 def install_web(app: FastAPI) -> None:
     """Mount the reviewer UI's routes and static files on `app`."""
-    for module in (auth_pages, language, pages, queue, search, history, report_page, microquals):
+    routers = (auth_pages, language, pages, queue, search, history, report_page, microquals)
+    for module in (*routers, competency):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -7,7 +7,9 @@ from fastapi.responses import HTMLResponse
 
 from outcome_matcher.api.deps import MatcherDep, SettingsDep, StoreDep
 from outcome_matcher.retrieval.deployment_calibration import load_record
-from outcome_matcher.review.programme import load_review
+from outcome_matcher.review.programme import ProgrammeReview, load_review
+from outcome_matcher.schemas.labels import LocalLabel, label_lang
+from outcome_matcher.services import labels_for_interface
 from outcome_matcher.store import StandardInfo
 from outcome_matcher.web.context import ContextDep, ReviewContext
 from outcome_matcher.web.matrix_view import build_matrix
@@ -100,6 +102,16 @@ def matrix(
         "review": review,
         "programme": programme,
         "view": build_matrix(review, ctx),
+        "local": _local_labels(store, review, session.tr.lang),
         "summary": review.coverage.summary,
     }
     return render(request, "matrix.html", context)
+
+
+def _local_labels(store: StoreDep, review: ProgrammeReview, lang: str) -> dict[str, LocalLabel]:
+    """The requirements' labels in the reader's language (none for English readers)."""
+    if label_lang(lang) is None or not review.requirements:
+        return {}
+    ids = [r.competency_id for r in review.requirements]
+    found = store.get_competencies(review.framework, ids)
+    return labels_for_interface(store, review.framework, found, lang)

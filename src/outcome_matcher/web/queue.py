@@ -11,11 +11,14 @@ from outcome_matcher.api.deps import MatcherDep, StoreDep
 from outcome_matcher.errors import ConflictError, InputError
 from outcome_matcher.review.decisions import record_decision, undo_last
 from outcome_matcher.review.programme import ProgrammeReview, load_review
+from outcome_matcher.schemas.labels import LocalLabel
+from outcome_matcher.services import labels_for_interface
 from outcome_matcher.store import DecisionCreate, Relation, Verdict
 from outcome_matcher.web.context import ContextDep, ReviewContext
 from outcome_matcher.web.queue_view import (
     SHOWS,
     Filters,
+    LinkView,
     Show,
     focused_item,
     link_view,
@@ -110,6 +113,7 @@ def _render(
     elif items:
         i = min(i, len(items) - 1)
         item = items[i]
+    view = link_view(store, review, item) if item else None
     context = {
         "session": session,
         "ctx": ctx,
@@ -121,12 +125,21 @@ def _render(
         "items": items,
         "i": i,
         "listed": item is not None and (item.cell.module_code, item.cell.competency_id) in keys,
-        "link": link_view(store, review, item) if item else None,
+        "link": view,
+        "local": _local(store, review.framework, view, session.tr.lang),
         "relations": RELATIONS,
         "flash": flash,
         "nav": _nav(ctx, filters, i, len(items)),
     }
     return render(request, "queue.html", context, status_code)
+
+
+def _local(store: StoreDep, framework: str, view: LinkView | None, lang: str) -> LocalLabel | None:
+    """The competency's label in the reader's language, shown beside the English one."""
+    if view is None:
+        return None
+    found = labels_for_interface(store, framework, [view.competency], lang)
+    return found.get(view.competency.id)
 
 
 def _nav(ctx: ReviewContext, filters: Filters, i: int, n: int) -> dict[str, str | None]:

@@ -12,6 +12,8 @@ from outcome_matcher.api.deps import MatcherDep, SettingsDep, StoreDep
 from outcome_matcher.retrieval.matcher import OutcomeText
 from outcome_matcher.retrieval.suggest import suggest
 from outcome_matcher.schemas import Competency, Suggestion
+from outcome_matcher.schemas.labels import LocalLabel
+from outcome_matcher.services import labels_for_interface
 from outcome_matcher.store import Store
 from outcome_matcher.web.evidence import Side, outcome_side, shared_terms
 from outcome_matcher.web.session import WebSession
@@ -26,6 +28,7 @@ class Found:
     suggestion: Suggestion
     competency: Competency
     terms: frozenset[str]
+    local: LocalLabel | None = None  # the label in the reader's language, if it has one
 
 
 @dataclass(frozen=True)
@@ -46,12 +49,14 @@ def _results(
     texts: list[str],
     top_k: int,
     max_chars: int,
+    lang: str,
 ) -> list[Result]:
     records = [OutcomeText(id=str(i), text=t) for i, t in enumerate(texts)]
     found = suggest(matcher, framework, records, top_k=top_k, max_chars=max_chars)
     rows = [list(r.suggestions) for r in found]
     ids = [s.competency_id for row in rows for s in row]
     competencies = {c.id: c for c in store.get_competencies(framework, ids)} if ids else {}
+    local = labels_for_interface(store, framework, competencies.values(), lang)
     return [
         Result(
             outcome_side(text, None),
@@ -60,6 +65,7 @@ def _results(
                     s,
                     competencies[s.competency_id],
                     frozenset(shared_terms(text, [s.label, s.evidence])),
+                    local.get(s.competency_id),
                 )
                 for s in row
             ],
@@ -90,7 +96,9 @@ def search(
         "frameworks": frameworks,
         "top_k": top_k,
         "threshold": matcher.threshold_of(framework),
-        "results": _results(store, matcher, framework, texts, top_k, settings.max_text_chars),
+        "results": _results(
+            store, matcher, framework, texts, top_k, settings.max_text_chars, session.tr.lang
+        ),
     }
     name = "search_results.html" if fragment else "search.html"
     return render(request, name, context)
