@@ -20,7 +20,7 @@ from outcome_matcher.config import Settings
 from outcome_matcher.encoders import load_encoder
 from outcome_matcher.retrieval.calibration import load_calibration
 from outcome_matcher.retrieval.index import FrameworkIndex
-from outcome_matcher.retrieval.matcher import Matcher
+from outcome_matcher.retrieval.matcher import Matcher, matcher_options
 from outcome_matcher.services import load_matcher
 from outcome_matcher.store import Store
 
@@ -58,7 +58,7 @@ def main() -> None:
             {args.framework: FrameworkIndex.load(args.index)},
             calibration=load_calibration(settings.model),
             default_threshold=settings.fallback_threshold,
-            lexical=settings.lexical,
+            **matcher_options(settings),
         )
     else:
         matcher = load_matcher(settings, store, load_encoder(settings))
@@ -80,7 +80,8 @@ def main() -> None:
         f"{index.n_vectors} vectors, model {index.model_name}"
     )
     print(
-        f"threads {settings.threads}, lexical {settings.lexical}, calibrated "
+        f"threads {settings.threads}, lexical {settings.lexical}, label fusion "
+        f"{settings.label_fusion}, analyzers {settings.lexical_analyzers!r}, calibrated "
         f"{matcher.calibration is not None}, load average {os.getloadavg()[0]:.2f}, n={args.n}"
     )
     print(f"load (store + model + index): {load_seconds:.1f} s")

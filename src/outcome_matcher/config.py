@@ -92,6 +92,22 @@ class Settings(BaseSettings):
         "framework's language (dev sets: TECH RP@5 49.7 -> 59.4, HOUSE 32.5 -> 42.0, titles "
         "within noise; docs/evaluation.md)",
     )
+    label_fusion: bool = Field(
+        default=True,
+        description="score a statement in a language the framework has labels in by the mean "
+        "of its best own-language and best same-language cosine, and one in the framework's "
+        "language by its own-language texts only (docs/evaluation.md)",
+    )
+    lexical_analyzers: str = Field(
+        default="ru=lemma,kk=ngram4,uz=ngram4",
+        description="how BM25 reads words per language, language=analyzer comma-separated "
+        "(words, lemma, ngram3, ngram4, ngram5, stem5); other languages: words",
+    )
+    lexical_other_languages: bool = Field(
+        default=True,
+        description="BM25 also for sentences in a language the framework has labels in "
+        "(ESCO's Russian, Kazakh, Uzbek ... labels), over those labels",
+    )
     kind_penalty: float = Field(
         default=0.0,
         ge=0.0,

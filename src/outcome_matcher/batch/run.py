@@ -97,6 +97,9 @@ def align(
             calibration_name(settings),
             settings.fallback_threshold,
             lexical=settings.lexical,
+            label_fusion=settings.label_fusion,
+            lexical_analyzers=settings.lexical_analyzers,
+            lexical_other_languages=settings.lexical_other_languages,
             max_chars=settings.max_text_chars,
             refit_data_dir=str(settings.data_dir),
         )

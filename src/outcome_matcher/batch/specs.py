@@ -20,6 +20,7 @@ from outcome_matcher.encoders.disk_cache import DiskEmbeddingCache
 from outcome_matcher.retrieval.calibration import Calibration, load_calibration
 from outcome_matcher.retrieval.deployment_calibration import load_record
 from outcome_matcher.retrieval.index import FrameworkIndex
+from outcome_matcher.retrieval.lexical import parse_analyzers
 from outcome_matcher.retrieval.matcher import Matcher
 from outcome_matcher.services import index_dir
 from outcome_matcher.store import Store
@@ -126,6 +127,9 @@ class MatcherSpec:
     calibration_name: str | None  # services.calibration_name: None for a custom model
     fallback_threshold: float
     lexical: bool = False  # BM25 fusion for sentences, as `suggest` does (Settings.lexical)
+    label_fusion: bool = False  # Settings.label_fusion
+    lexical_analyzers: str = ""  # Settings.lexical_analyzers
+    lexical_other_languages: bool = False  # Settings.lexical_other_languages
     max_chars: int = 2000  # Settings.max_text_chars: the longest statement accepted
     # The deployment's refit of this framework (`calibrate`), when one is active: its data dir.
     refit_data_dir: str | None = None
@@ -148,6 +152,9 @@ class MatcherSpec:
             calibration=self.calibration(),
             default_threshold=self.fallback_threshold,
             lexical=self.lexical,
+            label_fusion=self.label_fusion,
+            analyzers=parse_analyzers(self.lexical_analyzers),
+            lexical_other_languages=self.lexical_other_languages,
         )
 
 

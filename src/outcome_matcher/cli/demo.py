@@ -16,6 +16,7 @@ from outcome_matcher.cli._util import app, errors, opened_store, out, progress_b
 from outcome_matcher.cli.serve import serve_cli
 from outcome_matcher.config import Settings
 from outcome_matcher.encoders import Encoder, ensure_model, load_encoder
+from outcome_matcher.frameworks.esco import bundled_label_files
 from outcome_matcher.microquals.demo import TITLE, prepare_micro_qualification
 from outcome_matcher.retrieval.index import ProgressCallback
 from outcome_matcher.schemas import FrameworkFormat
@@ -145,10 +146,9 @@ def _add_national(
             state.imported.append(f"{spec.label} ({spec.name})")
 
 
-def _labels(corpora: Path) -> Path | None:
+def _labels(corpora: Path) -> list[Path]:
     """ESCO labels in other languages (bundled), which help non-English outcomes match."""
-    path = corpora / "esco_multilingual_labels" / "esco_skill_labels_multilingual.csv.gz"
-    return path if path.is_file() else None
+    return bundled_label_files(corpora)
 
 
 def _save_token(data_dir: Path, token: str) -> Path:

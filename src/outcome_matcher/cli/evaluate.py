@@ -15,6 +15,7 @@ from outcome_matcher.evaluation import EscoOptions, evaluate_command
 from outcome_matcher.evaluation.cache import seed_from_index
 from outcome_matcher.evaluation.report import format_markdown, format_table
 from outcome_matcher.retrieval.index import DEFAULT_FIELDS, parse_fields
+from outcome_matcher.retrieval.lexical import parse_analyzers
 
 
 @app.command("evaluate")
@@ -23,8 +24,9 @@ def evaluate_cli(
         list[str] | None,
         typer.Option(
             "--sets",
-            help="dev sets: tech, house, de_ba, be_vdab_fr, melo_..., "
-            "or the groups decorte, mapping, melo (default: all)",
+            help="dev sets: tech, house, de_ba, be_vdab_fr, xl-tech-en|ru|kk|uz, ru-ps-tf, "
+            "ru-titles, melo_..., or the groups decorte, mapping, xl-tech, users, melo "
+            "(default: all)",
         ),
     ] = None,
     gold: Annotated[
@@ -43,12 +45,36 @@ def evaluate_cli(
     model: Annotated[ModelName | None, typer.Option(help="default: the configured model")] = None,
     fields: Annotated[str, typer.Option(help="ESCO texts to index")] = ",".join(DEFAULT_FIELDS),
     other_langs: Annotated[
-        str, typer.Option(help="ESCO label languages to add: all, none or de,fr,nl")
+        str, typer.Option(help="ESCO label languages to add: all, none or de,fr,nl,ru,kk,uz")
     ] = "all",
     lexical: Annotated[
         bool | None,
         typer.Option(help="fuse BM25 for sentences (default: OUTCOME_MATCHER_LEXICAL, on)"),
     ] = None,
+    label_fusion: Annotated[
+        bool | None,
+        typer.Option(
+            help="score a statement by its language's labels fused with the framework's own "
+            "(default: OUTCOME_MATCHER_LABEL_FUSION, on)"
+        ),
+    ] = None,
+    lexical_analyzers: Annotated[
+        str | None,
+        typer.Option(
+            help="BM25 word analyzer per language, e.g. ru=lemma,kk=ngram4 "
+            "(default: OUTCOME_MATCHER_LEXICAL_ANALYZERS)"
+        ),
+    ] = None,
+    lexical_other_languages: Annotated[
+        bool | None,
+        typer.Option(
+            help="BM25 over the other-language labels for sentences in their language "
+            "(default: OUTCOME_MATCHER_LEXICAL_OTHER_LANGUAGES, on)"
+        ),
+    ] = None,
+    baselines: Annotated[
+        bool, typer.Option(help="add BM25-only and label-only rows for every set")
+    ] = False,
     seed_index: Annotated[
         Path | None,
         typer.Option(help="a built framework index (DATA_DIR/indexes/esco) whose vectors to reuse"),
@@ -58,9 +84,15 @@ def evaluate_cli(
 ) -> None:
     """Evaluate on gold data: RP@5, RP@10, MRR, Recall@10 with 95% bootstrap intervals."""
     settings = Settings()
-    if lexical is not None:
-        settings = settings.model_copy(update={"lexical": lexical})
+    switches = {
+        "lexical": lexical,
+        "label_fusion": label_fusion,
+        "lexical_analyzers": lexical_analyzers,
+        "lexical_other_languages": lexical_other_languages,
+    }
+    settings = settings.model_copy(update={k: v for k, v in switches.items() if v is not None})
     with errors():
+        parse_analyzers(settings.lexical_analyzers)
         value = _threshold(threshold)
         esco = EscoOptions(fields=parse_fields(fields), other_langs=_langs(other_langs))
         if seed_index is not None:
@@ -77,6 +109,7 @@ def evaluate_cli(
             corpora_dir=corpora,
             model=model,
             esco=esco,
+            baselines=baselines,
         )
     # Plain echo: a rich console would re-wrap the table to the terminal's width.
     typer.echo(format_markdown(report) if markdown else format_table(report), nl=False)

@@ -11,9 +11,11 @@ from rich.table import Table
 
 from outcome_matcher import services
 from outcome_matcher.cli._util import app, errors, open_out, opened_store, out, progress_bar, tr
+from outcome_matcher.cli.demo import default_corpora_dir
 from outcome_matcher.config import Settings
 from outcome_matcher.encoders import load_encoder
 from outcome_matcher.frameworks import Grain
+from outcome_matcher.frameworks.esco import bundled_label_files
 from outcome_matcher.retrieval.index import DEFAULT_FIELDS, parse_fields
 from outcome_matcher.schemas import FrameworkFormat
 
@@ -30,9 +32,16 @@ def frameworks_add_cli(
     format: Annotated[FrameworkFormat, typer.Option("--format", "-f")],
     version: Annotated[str | None, typer.Option(help="e.g. v1.1.1")] = None,
     labels: Annotated[
-        Path | None,
-        typer.Option(help="ESCO only: a multilingual label file adding labels in other languages"),
+        list[Path] | None,
+        typer.Option(
+            help="ESCO only: a multilingual label file adding labels in other languages "
+            "(repeatable; default: the bundled de/fr/nl and machine-translated ru/kk/uz labels)"
+        ),
     ] = None,
+    bundled_labels: Annotated[
+        bool,
+        typer.Option(help="ESCO only: without --labels, add the bundled label files"),
+    ] = True,
     replace: Annotated[bool, typer.Option(help="replace an existing framework")] = False,
     fields: Annotated[
         str,
@@ -66,7 +75,7 @@ def frameworks_add_cli(
             path=path,
             format=format,
             version=version,
-            extra_labels=labels,
+            extra_labels=_label_files(format, labels, bundled_labels),
             replace=replace,
             fields=parse_fields(fields),
             progress=progress,
@@ -136,3 +145,14 @@ def frameworks_export_cli(
         package = services.export_framework(store, name, standard)
     with open_out(output) as dst:
         dst.write(json.dumps(package, ensure_ascii=False, indent=2) + "\n")
+
+
+def _label_files(
+    format: FrameworkFormat, labels: list[Path] | None, bundled: bool
+) -> list[Path] | None:
+    """The label files for an import: the given ones, else (ESCO) the bundled ones."""
+    if labels:
+        return labels
+    if format != "esco" or not bundled:
+        return None
+    return bundled_label_files(default_corpora_dir()) or None

@@ -81,12 +81,14 @@ def evaluate_command(
     corpora_dir: Path | None = None,
     model: str | None = None,
     esco: EscoOptions | None = None,
+    baselines: bool = False,
 ) -> EvaluationReport:
     """`outcome-matcher evaluate`: the dev sets, or a user's JSON-lines gold on a stored framework.
 
     With `gold`, the file is ranked against the imported framework `framework` (its index in
     the data directory); `sets` may be given too, and both go into one report. Without `gold`,
-    the named dev sets (default: all) are evaluated. The report is written as JSON to `output`.
+    the named dev sets (default: all) are evaluated, with `baselines` also by BM25 alone and
+    by label-only embeddings. The report is written as JSON to `output`.
     With `calibrated`, threshold metrics are at the calibration's operating point.
     """
     reports: list[EvaluationReport] = []
@@ -100,6 +102,7 @@ def evaluate_command(
                 esco=esco,
                 threshold=threshold,
                 calibrated=calibrated,
+                baselines=baselines,
             )
         )
     if gold is not None:

@@ -11,6 +11,13 @@ from pathlib import Path
 from outcome_matcher.config import Settings
 from outcome_matcher.encoders import Encoder, load_encoder
 from outcome_matcher.errors import InputError
+from outcome_matcher.evaluation.baselines import (
+    BM25,
+    LABEL_ONLY,
+    LABEL_ONLY_FIELDS,
+    LexicalRanker,
+    labels_only,
+)
 from outcome_matcher.evaluation.cache import CachingEncoder, cached_index
 from outcome_matcher.evaluation.gold import (
     BA_COLUMNS,
@@ -21,11 +28,24 @@ from outcome_matcher.evaluation.gold import (
 )
 from outcome_matcher.evaluation.melo import MELO_PREFIX, load_melo
 from outcome_matcher.evaluation.report import EvaluationReport
-from outcome_matcher.evaluation.runner import DEFAULT_DEPTH, evaluate
-from outcome_matcher.frameworks import load_framework
+from outcome_matcher.evaluation.runner import DEFAULT_DEPTH, MatcherRanker, Ranker, evaluate
+from outcome_matcher.evaluation.users_sets import (
+    PS_DIR,
+    PS_FRAMEWORK,
+    PS_TF,
+    PS_TITLES,
+    XL_TECH_DIR,
+    XL_TECH_SETS,
+    load_ps_tf,
+    load_ps_titles,
+    load_xl_tech,
+    read_dev_standards,
+    work_functions_framework,
+)
+from outcome_matcher.frameworks import load_esco_occupations, load_framework
 from outcome_matcher.retrieval.calibration import Calibration, load_calibration
-from outcome_matcher.retrieval.index import DEFAULT_FIELDS
-from outcome_matcher.retrieval.matcher import Matcher
+from outcome_matcher.retrieval.index import DEFAULT_FIELDS, FrameworkIndex
+from outcome_matcher.retrieval.matcher import Matcher, matcher_options
 from outcome_matcher.schemas import Framework
 
 log = logging.getLogger(__name__)
@@ -33,7 +53,16 @@ log = logging.getLogger(__name__)
 DEFAULT_CORPORA = Path("/work/shared/corpora")
 ESCO = "esco"
 ESCO_DIR = "esco_v1.1.1_en"
-ESCO_LABELS = "esco_multilingual_labels/esco_labels_multilingual.csv.gz"
+ESCO_OCCUPATIONS = "esco-occupations"
+# Other-language labels: German, French, Dutch (from ESCO), and Russian, Kazakh, Uzbek
+# (machine-translated for this project, unreviewed: esco_labels_ru_kk_uz/SOURCE.md).
+ESCO_LABELS = (
+    "esco_multilingual_labels/esco_labels_multilingual.csv.gz",
+    "esco_labels_ru_kk_uz/esco_labels_ru_kk_uz.csv.gz",
+)
+# Occupation labels in the users' languages only: the multilingual file's 20 EU languages
+# would add 300,000 vectors for Russian job titles that read none of them.
+OCCUPATION_LABELS = ("esco_labels_ru_kk_uz/esco_labels_ru_kk_uz.csv.gz",)
 DECORTE_SETS = {
     "tech": "decorte_skill_extraction/tech_validation_annotations.csv",
     "house": "decorte_skill_extraction/house_validation_annotations.csv",
@@ -55,7 +84,9 @@ MELO_SETS = tuple(
         "usa_q_en_c_en",
     )
 )
-DEV_SETS = (*DECORTE_SETS, *MAPPING_SETS, *MELO_SETS)
+USERS_SETS = (*XL_TECH_SETS, PS_TF, PS_TITLES)
+DEV_SETS = (*DECORTE_SETS, *MAPPING_SETS, *USERS_SETS, *MELO_SETS)
+BASELINES = (BM25, LABEL_ONLY)
 
 
 @dataclass(frozen=True)
@@ -71,7 +102,13 @@ def select_sets(names: Sequence[str] | None) -> list[str]:
     """Dev set names in canonical order; 'melo' selects every MELO set, 'decorte' TECH and HOUSE."""
     if not names:
         return list(DEV_SETS)
-    groups = {"melo": MELO_SETS, "decorte": tuple(DECORTE_SETS), "mapping": tuple(MAPPING_SETS)}
+    groups = {
+        "melo": MELO_SETS,
+        "decorte": tuple(DECORTE_SETS),
+        "mapping": tuple(MAPPING_SETS),
+        "xl-tech": XL_TECH_SETS,
+        "users": USERS_SETS,
+    }
     wanted: set[str] = set()
     for name in names:
         key = name.strip().lower()
@@ -86,8 +123,8 @@ def select_sets(names: Sequence[str] | None) -> list[str]:
 
 def load_esco_framework(corpora_dir: Path, other_langs: Collection[str] | None) -> Framework:
     """ESCO v1.1.1 skills, with labels in `other_langs` (None: all available) as extra texts."""
-    labels = corpora_dir / ESCO_LABELS
-    use_labels = labels.is_file() and (other_langs is None or len(other_langs) > 0)
+    labels = [corpora_dir / p for p in ESCO_LABELS if (corpora_dir / p).is_file()]
+    use_labels = bool(labels) and (other_langs is None or len(other_langs) > 0)
     framework = load_framework(
         corpora_dir / ESCO_DIR,
         "esco",
@@ -95,7 +132,25 @@ def load_esco_framework(corpora_dir: Path, other_langs: Collection[str] | None) 
         version="1.1.1",
         extra_labels=labels if use_labels else None,
     )
-    if other_langs is None or not use_labels:
+    return _keep_langs(framework, other_langs if use_labels else None)
+
+
+def load_occupations_framework(corpora_dir: Path, other_langs: Collection[str] | None) -> Framework:
+    """ESCO v1.1.1 occupations as competencies, with Russian, Kazakh, Uzbek labels."""
+    labels = [corpora_dir / p for p in OCCUPATION_LABELS if (corpora_dir / p).is_file()]
+    use_labels = bool(labels) and (other_langs is None or len(other_langs) > 0)
+    framework = load_esco_occupations(
+        corpora_dir / ESCO_DIR,
+        name=ESCO_OCCUPATIONS,
+        version="1.1.1",
+        extra_labels=labels if use_labels else None,
+    )
+    return _keep_langs(framework, other_langs if use_labels else None)
+
+
+def _keep_langs(framework: Framework, other_langs: Collection[str] | None) -> Framework:
+    """Only the other-language labels in `other_langs` (None: all of them)."""
+    if other_langs is None:
         return framework
     keep = set(other_langs)
     competencies = tuple(
@@ -137,11 +192,14 @@ def run_all_dev_sets(
     depth: int = DEFAULT_DEPTH,
     encoder: Encoder | None = None,
     calibrated: bool = False,
+    baselines: bool = False,
 ) -> EvaluationReport:
     """Build (or load from the data dir's cache) the ESCO and MELO indexes and evaluate the sets.
 
     With `calibrated`, the model's shipped calibration gives each candidate a confidence, the
     threshold metrics are taken at its operating point and each set gets a reliability table.
+    With `baselines`, every set also gets a BM25-only row and a label-only row (embeddings of
+    the preferred labels in the framework's language, nothing fused).
     """
     start = time.perf_counter()
     if model is not None:
@@ -150,26 +208,36 @@ def run_all_dev_sets(
     names = select_sets(sets)
     encoder = encoder or load_encoder(settings)
     caching = CachingEncoder(encoder, settings.data_dir / "evaluation" / "vectors")
-    cache_dir = settings.data_dir / "evaluation" / "indexes"
+    indexes = _Indexes(caching, settings.data_dir / "evaluation" / "indexes", baselines)
     calibration = _calibration(settings) if calibrated else None
-    matcher = Matcher(encoder, calibration=calibration, lexical=settings.lexical)
-    index_seconds: dict[str, float] = {}
+    matcher = Matcher(encoder, calibration=calibration, **matcher_options(settings))
     gold_sets: list[GoldSet] = []
-    if any(n in DECORTE_SETS or n in MAPPING_SETS for n in names):
+    if any(n in DECORTE_SETS or n in MAPPING_SETS or n in XL_TECH_SETS for n in names):
         framework = load_esco_framework(corpora_dir, esco.other_langs)
-        index, seconds = cached_index(framework, caching, cache_dir, fields=esco.fields)
-        matcher.add_index(ESCO, index)
-        index_seconds[ESCO] = round(seconds, 2)
+        indexes.add(ESCO, framework, esco.fields)
         gold_sets += load_esco_sets(names, corpora_dir, framework)
+        if any(n in XL_TECH_SETS for n in names):
+            decorte = corpora_dir / DECORTE_SETS["tech"]
+            xl = load_xl_tech(corpora_dir / XL_TECH_DIR, decorte, framework, ESCO)
+            gold_sets += [s for s in xl if s.name in names]
+    if PS_TF in names or PS_TITLES in names:
+        records = read_dev_standards(corpora_dir / PS_DIR)
+        if PS_TF in names:
+            indexes.add(PS_FRAMEWORK, work_functions_framework(records), ("label",))
+            gold_sets.append(load_ps_tf(records))
+        if PS_TITLES in names:
+            occupations = load_occupations_framework(corpora_dir, esco.other_langs)
+            indexes.add(ESCO_OCCUPATIONS, occupations, esco.fields)
+            gold_sets.append(load_ps_titles(records, occupations, ESCO_OCCUPATIONS))
     for name in names:
         if name in MELO_SETS:
             melo = load_melo(
                 corpora_dir / "melo_occupation_linking" / name.removeprefix(MELO_PREFIX)
             )
-            index, seconds = cached_index(melo.corpus, caching, cache_dir, fields=("label",))
-            matcher.add_index(melo.corpus.name, index)
-            index_seconds[melo.corpus.name] = round(seconds, 2)
+            indexes.add(melo.corpus.name, melo.corpus, ("label",))
             gold_sets.append(melo.gold)
+    for name, index in indexes.default.items():
+        matcher.add_index(name, index)
     gold_sets.sort(key=lambda s: names.index(s.name))
     config = _config(settings, corpora_dir, esco, matcher)
     report = evaluate(
@@ -180,13 +248,55 @@ def run_all_dev_sets(
         depth=depth,
         config=config,
         calibrated=calibrated,
+        baselines=_baselines(settings, encoder, indexes) if baselines else None,
     )
     return report.model_copy(
         update={
-            "index_seconds": index_seconds,
+            "index_seconds": indexes.seconds,
             "total_seconds": round(time.perf_counter() - start, 2),
         }
     )
+
+
+class _Indexes:
+    """The cached indexes of one run: the default ones and, for the baseline, label-only ones."""
+
+    def __init__(self, encoder: CachingEncoder, cache_dir: Path, label_only: bool) -> None:
+        self.encoder = encoder
+        self.cache_dir = cache_dir
+        self.label_only = label_only
+        self.default: dict[str, FrameworkIndex] = {}
+        self.labels: dict[str, FrameworkIndex] = {}
+        self.seconds: dict[str, float] = {}
+
+    def add(self, name: str, framework: Framework, fields: Sequence[str]) -> None:
+        index, seconds = cached_index(framework, self.encoder, self.cache_dir, fields=fields)
+        self.default[name] = index
+        self.seconds[name] = round(seconds, 2)
+        if self.label_only:
+            if tuple(fields) == LABEL_ONLY_FIELDS and not _has_other_langs(framework):
+                self.labels[name] = index
+            else:
+                self.labels[name], _ = cached_index(
+                    labels_only(framework), self.encoder, self.cache_dir, fields=LABEL_ONLY_FIELDS
+                )
+
+
+def _has_other_langs(framework: Framework) -> bool:
+    return any(c.labels_by_lang for c in framework.competencies)
+
+
+def _baselines(settings: Settings, encoder: Encoder, indexes: _Indexes) -> dict[str, Ranker]:
+    options = matcher_options(settings)
+    label_only = Matcher(encoder, dict(indexes.labels))
+    return {
+        BM25: LexicalRanker(
+            indexes.default,
+            analyzers=options["analyzers"],
+            other_languages=options["lexical_other_languages"],
+        ),
+        LABEL_ONLY: MatcherRanker(label_only),
+    }
 
 
 def _calibration(settings: Settings) -> Calibration:
@@ -207,6 +317,9 @@ def _config(
         "batch_size": str(settings.batch_size),
         "corpora_dir": str(corpora_dir),
         "lexical": str(settings.lexical),
+        "label_fusion": str(settings.label_fusion),
+        "lexical_analyzers": settings.lexical_analyzers,
+        "lexical_other_languages": str(settings.lexical_other_languages),
         "esco_fields": ",".join(esco.fields),
         "esco_other_langs": "all"
         if esco.other_langs is None

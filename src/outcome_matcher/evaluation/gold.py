@@ -38,6 +38,10 @@ class GoldSet:
     framework: str | None = None
     # What the loader dropped and why, e.g. {"gold_not_in_framework": 63}.
     stats: Mapping[str, int] = field(default_factory=dict)
+    # The set whose queries these translate (same ids, same order): ratios to it are reported.
+    reference: str | None = None
+    # Metrics beyond the ranking ones, e.g. ("Acc@1",): top-1 accuracy.
+    extra_metrics: tuple[str, ...] = ()
 
     @property
     def n_with_gold(self) -> int:

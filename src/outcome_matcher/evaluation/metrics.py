@@ -66,16 +66,23 @@ def threshold_counts(
 
 
 def ranking_ratios(
-    rankings: Sequence[Sequence[str]], golds: Sequence[frozenset[str]]
+    rankings: Sequence[Sequence[str]],
+    golds: Sequence[frozenset[str]],
+    extra: Sequence[str] = (),
 ) -> dict[str, Ratio]:
-    """RP@5, RP@10, MRR and R@10 over the queries that have gold."""
+    """RP@5, RP@10, MRR and R@10 over the queries that have gold; with "Acc@1" in `extra`,
+    also the share of queries whose best candidate is gold."""
     pairs = [(r, g) for r, g in zip(rankings, golds, strict=True) if g]
     values: dict[str, list[float]] = {"RP@5": [], "RP@10": [], "MRR": [], "R@10": []}
+    if "Acc@1" in extra:
+        values["Acc@1"] = []
     for ranked, gold in pairs:
         values["RP@5"].append(r_precision_at_k(ranked, gold, 5))
         values["RP@10"].append(r_precision_at_k(ranked, gold, 10))
         values["MRR"].append(reciprocal_rank(ranked, gold))
         values["R@10"].append(recall_at_k(ranked, gold, 10))
+        if "Acc@1" in values:
+            values["Acc@1"].append(float(bool(ranked) and ranked[0] in gold))
     ones = np.ones(len(pairs))
     return {name: Ratio(np.asarray(v, dtype=np.float64), ones) for name, v in values.items()}
 
@@ -115,3 +122,17 @@ def bootstrap(
     tail = (1.0 - level) / 2 * 100
     low, high = np.percentile(samples, [tail, 100 - tail])
     return MetricValue(value=ratio.value(), low=float(low), high=float(high), n=n)
+
+
+def paired_ratio(
+    mine: Ratio,
+    reference: Ratio,
+    *,
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    seed: int = BOOTSTRAP_SEED,
+) -> MetricValue:
+    """A metric of a set over the same metric of the set it translates (query by query, same
+    order), with a bootstrap interval that resamples the queries of both together."""
+    if len(mine.num) != len(reference.num):
+        raise ValueError("paired sets must have the same queries")
+    return bootstrap(Ratio(mine.num, reference.num), resamples=resamples, seed=seed)

@@ -12,8 +12,10 @@ from rich.table import Table
 from outcome_matcher.evaluation.metrics import MetricValue
 
 # Column order of the table; metrics shown as percentages (the papers' convention) or as is.
-TABLE_METRICS = ("RP@5", "RP@10", "MRR", "R@10", "P@thr", "R@thr")
-PERCENT_METRICS = frozenset({"RP@5", "RP@10", "R@10", "P@thr", "R@thr"})
+TABLE_METRICS = (
+    "RP@5", "RP@10", "MRR", "R@10", "Acc@1", "RP@5/ref", "MRR/ref", "P@thr", "R@thr",
+)  # fmt: skip
+PERCENT_METRICS = frozenset({"RP@5", "RP@10", "R@10", "Acc@1", "P@thr", "R@thr"})
 
 
 class SetTimings(BaseModel):
@@ -45,6 +47,7 @@ class SetResult(BaseModel):
     """One gold set's outcome."""
 
     name: str
+    system: str = Field("default", description="the ranker: default, or a baseline's name")
     framework: str
     n_queries: int = Field(description="queries with gold (ranking metrics are over these)")
     n_unmatched: int = Field(0, description="queries whose gold is empty (threshold metrics only)")
@@ -70,6 +73,11 @@ class EvaluationReport(BaseModel):
     total_seconds: float = 0.0
 
 
+def row_name(result: SetResult) -> str:
+    """The set's name, with the baseline's in brackets for a baseline row."""
+    return result.name if result.system == "default" else f"{result.name} [{result.system}]"
+
+
 def format_metric(name: str, metric: MetricValue) -> str:
     """'53.8 [43.1–64.0]' for percentages, '0.499 [0.41–0.59]' for MRR."""
     if name in PERCENT_METRICS:
@@ -89,7 +97,7 @@ def _table(report: EvaluationReport) -> Table:
     for result in report.sets:
         cells = [format_metric(m, result.metrics[m]) if m in result.metrics else "" for m in shown]
         rate = f"{result.timings.queries_per_second:.0f}"
-        table.add_row(result.name, str(result.n_queries), *cells, rate)
+        table.add_row(row_name(result), str(result.n_queries), *cells, rate)
     return table
 
 
@@ -127,7 +135,7 @@ def format_markdown(report: EvaluationReport) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in report.sets:
         cells = [format_metric(m, r.metrics[m]) if m in r.metrics else "" for m in shown]
-        lines.append("| " + " | ".join([r.name, str(r.n_queries), *cells]) + " |")
+        lines.append("| " + " | ".join([row_name(r), str(r.n_queries), *cells]) + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from outcome_matcher.errors import InputError
@@ -12,7 +12,9 @@ from outcome_matcher.evaluation.metrics import (
     BOOTSTRAP_RESAMPLES,
     BOOTSTRAP_SEED,
     MetricValue,
+    Ratio,
     bootstrap,
+    paired_ratio,
     ranking_ratios,
     threshold_ratios,
 )
@@ -75,11 +77,40 @@ def measure(
     seed: int = BOOTSTRAP_SEED,
 ) -> dict[str, MetricValue]:
     """Every metric of one set with its bootstrap interval."""
+    ratios = set_ratios(rankings, gold_set, threshold)
+    return {name: bootstrap(r, resamples=resamples, seed=seed) for name, r in ratios.items()}
+
+
+def set_ratios(
+    rankings: Sequence[Ranking], gold_set: GoldSet, threshold: float | None = None
+) -> dict[str, Ratio]:
+    """The per-query values of every metric of one set (what the bootstrap resamples)."""
     golds = [q.gold for q in gold_set.queries]
-    ratios = ranking_ratios([[cid for cid, _ in r] for r in rankings], golds)
+    ids = [[cid for cid, _ in r] for r in rankings]
+    ratios = ranking_ratios(ids, golds, gold_set.extra_metrics)
     if threshold is not None:
         ratios.update(threshold_ratios(rankings, golds, threshold))
-    return {name: bootstrap(r, resamples=resamples, seed=seed) for name, r in ratios.items()}
+    return ratios
+
+
+# Metrics reported as a ratio to the reference set's (a translated set to its English one).
+PAIRED_METRICS = ("RP@5", "MRR")
+
+
+def with_ratios(
+    result: SetResult,
+    ratios: dict[str, Ratio],
+    reference: dict[str, Ratio],
+    *,
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    seed: int = BOOTSTRAP_SEED,
+) -> SetResult:
+    """The result with "<metric>/ref": its metric over the reference set's, query by query."""
+    extra = {
+        f"{m}/ref": paired_ratio(ratios[m], reference[m], resamples=resamples, seed=seed)
+        for m in PAIRED_METRICS
+    }
+    return result.model_copy(update={"metrics": {**result.metrics, **extra}})
 
 
 def evaluate_set(
@@ -93,16 +124,24 @@ def evaluate_set(
     seed: int = BOOTSTRAP_SEED,
     calibrated: bool = False,
     fit_sets: Sequence[str] = (),
+    system: str = "default",
+    kept: dict[str, dict[str, Ratio]] | None = None,
 ) -> SetResult:
     """Rank one set's queries and measure them (with `calibrated`, the ranker gives
-    confidences: `threshold` is on them and a reliability table is added)."""
+    confidences: `threshold` is on them and a reliability table is added).
+
+    `kept` collects each set's per-query values by (set, system), so that a set translating
+    an earlier one (`GoldSet.reference`) gets its ratios to it.
+    """
     start = time.perf_counter()
     rankings = rank_set(ranker, framework, [q.text for q in gold_set.queries], depth)
     seconds = time.perf_counter() - start
-    metrics = measure(rankings, gold_set, threshold=threshold, resamples=resamples, seed=seed)
+    ratios = set_ratios(rankings, gold_set, threshold)
+    metrics = {n: bootstrap(r, resamples=resamples, seed=seed) for n, r in ratios.items()}
     reliability = _reliability(rankings, gold_set, fit_sets) if calibrated else None
-    return SetResult(
+    result = SetResult(
         name=gold_set.name,
+        system=system,
         framework=framework,
         n_queries=gold_set.n_with_gold,
         n_unmatched=len(gold_set.queries) - gold_set.n_with_gold,
@@ -114,6 +153,13 @@ def evaluate_set(
         stats=dict(gold_set.stats),
         reliability=reliability,
     )
+    if kept is None:
+        return result
+    kept[f"{gold_set.name}\0{system}"] = ratios
+    reference = kept.get(f"{gold_set.reference}\0{system}") if gold_set.reference else None
+    if reference is None:
+        return result
+    return with_ratios(result, ratios, reference, resamples=resamples, seed=seed)
 
 
 def _reliability(
@@ -150,11 +196,13 @@ def evaluate(
     fingerprint: str | None = None,
     config: dict[str, str] | None = None,
     calibrated: bool = False,
+    baselines: Mapping[str, Ranker] | None = None,
 ) -> EvaluationReport:
     """Evaluate each set against its own framework (`GoldSet.framework`) or `framework_name`.
 
     With `calibrated` (a Matcher with a calibration), the threshold metrics are taken at the
-    calibration's operating point and every set gets a reliability table.
+    calibration's operating point and every set gets a reliability table. Each of
+    `baselines` (name -> ranker) adds a row per set after the default's.
     """
     start = time.perf_counter()
     fit_sets: Sequence[str] = ()
@@ -169,6 +217,7 @@ def evaluate(
         raise InputError("a calibrated evaluation needs a Matcher", field="threshold")
     else:
         ranker = matcher_or_ranker
+    kept: dict[str, dict[str, Ratio]] = {}
     results = [
         evaluate_set(
             s,
@@ -180,9 +229,24 @@ def evaluate(
             seed=seed,
             calibrated=calibrated,
             fit_sets=fit_sets,
+            kept=kept,
         )
         for s in sets
     ]
+    for system, baseline in (baselines or {}).items():
+        results += [
+            evaluate_set(
+                s,
+                baseline,
+                _framework_of(s, framework_name),
+                depth=depth,
+                resamples=resamples,
+                seed=seed,
+                system=system,
+                kept=kept,
+            )
+            for s in sets
+        ]
     return EvaluationReport(
         model=model or "unknown",
         fingerprint=fingerprint or "",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from outcome_matcher.errors import InputError
 from outcome_matcher.frameworks._standard_build import Grain
 from outcome_matcher.frameworks.case import load_case
 from outcome_matcher.frameworks.case_export import framework_to_cfpackage
-from outcome_matcher.frameworks.esco import load_esco
+from outcome_matcher.frameworks.esco import load_esco, load_esco_occupations
 from outcome_matcher.frameworks.onet import load_onet
 from outcome_matcher.frameworks.profstandard import load_profstandard
 from outcome_matcher.frameworks.standard_tables import load_standard_table
@@ -20,6 +21,7 @@ __all__ = [
     "framework_to_cfpackage",
     "load_case",
     "load_esco",
+    "load_esco_occupations",
     "load_framework",
     "load_onet",
     "load_profstandard",
@@ -35,7 +37,7 @@ def load_framework(
     name: str,
     version: str | None = None,
     lang: str | None = None,
-    extra_labels: Path | None = None,
+    extra_labels: Path | Sequence[Path] | None = None,
     grain: Grain | None = None,
     level_scale: str | None = None,
 ) -> Framework:
@@ -44,9 +46,9 @@ def load_framework(
     `path` is a directory for "esco" and "onet", one file for "csv", "jsonl" and "case" (a
     CASE 1.1 CFPackage JSON; files may be gzipped). ESCO only: `lang` picks the label
     language when the directory holds several `skills_<lang>` files, and `extra_labels` is
-    a multilingual label file that fills each competency's `labels_by_lang`. "profstandard"
-    (register XML) and "table" (XLSX / DOCX in the template) take a file or, for XML, a
-    folder; `grain` is "function" (a competency per work function, the default) or "item"
+    one or more multilingual label files that fill each competency's `labels_by_lang`.
+    "profstandard" (register XML) and "table" (XLSX / DOCX in the template) take a file or,
+    for XML, a folder; `grain` is "function" (a competency per work function, the default) or "item"
     (per skill, knowledge item and labour action); "table" also takes `level_scale` and
     `lang` where the table has no such column. Bad input raises InputError / InputErrors.
     """

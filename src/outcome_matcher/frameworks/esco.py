@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 from outcome_matcher.errors import InputError
@@ -20,6 +21,17 @@ _SKILLS = "skills"
 _OCCUPATIONS = "occupations"
 _RELATIONS = "occupationskillrelations"
 _BROADER = "broaderrelationsskillpillar"
+# Other-language labels shipped under corpora/: German, French, Dutch (ESCO's own), and Russian,
+# Kazakh, Uzbek (machine-translated for this project, unreviewed: see their SOURCE.md).
+BUNDLED_LABELS = (
+    "esco_multilingual_labels/esco_skill_labels_multilingual.csv.gz",
+    "esco_labels_ru_kk_uz/esco_labels_ru_kk_uz.csv.gz",
+)
+
+
+def bundled_label_files(corpora: Path) -> list[Path]:
+    """The bundled label files present under `corpora` (the repository's corpora/)."""
+    return [corpora / name for name in BUNDLED_LABELS if (corpora / name).is_file()]
 
 
 def load_esco(
@@ -28,20 +40,20 @@ def load_esco(
     name: str = "ESCO",
     version: str | None = None,
     lang: str | None = None,
-    extra_labels: Path | None = None,
+    extra_labels: Path | Sequence[Path] | None = None,
 ) -> Framework:
     """Load ESCO skills as competencies and occupations as standards.
 
     `path` is the unzipped ESCO CSV directory, files plain or `.csv.gz`. `lang` picks the
     label language when several `skills_<lang>*.csv` files are present (default: the only
-    one, else English). `extra_labels` is a long-format label file (conceptUri, lang,
-    label, labelType) whose skill labels fill `labels_by_lang`. Only released skills and
-    occupations are kept; requirements on skills that were not loaded are dropped.
+    one, else English). `extra_labels` is one or more long-format label files (conceptUri,
+    lang, label, labelType) whose skill labels fill `labels_by_lang`. Only released skills
+    and occupations are kept; requirements on skills that were not loaded are dropped.
     """
     files = _esco_files(path)
     skills_lang, skills_path = _pick(files, _SKILLS, lang, path)
     broader = _read_broader(files[_BROADER][0][1]) if _BROADER in files else {}
-    others = _read_extra_labels(extra_labels, skills_lang) if extra_labels else {}
+    others = read_extra_labels(label_files(extra_labels), skills_lang)
     competencies = _read_skills(skills_path, skills_lang, broader, others)
     return Framework(
         name=name,
@@ -131,16 +143,32 @@ def _read_broader(path: Path) -> dict[str, tuple[str, ...]]:
     return {uri: unique(values) for uri, values in parents.items()}
 
 
-def _read_extra_labels(path: Path, own_lang: str) -> dict[str, dict[str, tuple[str, ...]]]:
-    """Skill labels in languages other than the framework's, preferred labels first."""
-    require_columns(path, ("conceptUri", "lang", "label"))
+def label_files(extra_labels: Path | Sequence[Path] | None) -> tuple[Path, ...]:
+    """One label file, several, or none, as a tuple."""
+    if extra_labels is None:
+        return ()
+    return (extra_labels,) if isinstance(extra_labels, Path) else tuple(extra_labels)
+
+
+def read_extra_labels(
+    paths: Sequence[Path], own_lang: str, concept_type: str = "skill"
+) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Labels of one concept type in languages other than the framework's, preferred first.
+
+    Several files may give labels for one concept and language: all are kept, in file order.
+    """
     found: dict[str, dict[str, list[tuple[bool, str]]]] = defaultdict(lambda: defaultdict(list))
-    for _, row in read_rows(path):
-        label_lang = row["lang"].strip()
-        if row.get("conceptType", "skill") != "skill" or label_lang in ("", own_lang):
-            continue
-        preferred = row.get("labelType", "preferred") == "preferred"
-        found[row["conceptUri"]][label_lang].append((not preferred, row["label"].strip()))
+    for path in paths:
+        require_columns(path, ("conceptUri", "lang", "label"))
+        for _, row in read_rows(path):
+            label_lang = row["lang"].strip()
+            if row.get("conceptType", "skill").strip().lower() != concept_type or label_lang in (
+                "",
+                own_lang,
+            ):
+                continue
+            preferred = row.get("labelType", "preferred") == "preferred"
+            found[row["conceptUri"]][label_lang].append((not preferred, row["label"].strip()))
     return {
         uri: {lg: unique([text for _, text in sorted(pairs)]) for lg, pairs in by_lang.items()}
         for uri, by_lang in found.items()
@@ -189,3 +217,43 @@ def _read_requirements(path: Path, skill_ids: set[str]) -> dict[str, dict[str, R
         if skill not in current or (essential and not current[skill].essential):
             current[skill] = Requirement(competency_id=skill, essential=essential)
     return by_occupation
+
+
+def load_esco_occupations(
+    path: Path,
+    *,
+    name: str = "ESCO occupations",
+    version: str | None = None,
+    extra_labels: Path | Sequence[Path] | None = None,
+) -> Framework:
+    """ESCO occupations as competencies (to match job titles), `unit` = the ISCO-08 group.
+
+    Reads `occupations_<lang>.csv[.gz]` of the ESCO directory; `extra_labels` adds the
+    occupation rows of multilingual label files to `labels_by_lang`.
+    """
+    files = _esco_files(path)
+    lang, occupations = _pick(files, _OCCUPATIONS, None, path)
+    require_columns(occupations, ("conceptUri", "preferredLabel", "iscoGroup"))
+    others = read_extra_labels(label_files(extra_labels), lang or "en", "occupation")
+    competencies: dict[str, Competency] = {}
+    for _, row in read_rows(occupations):
+        uri = row["conceptUri"].strip()
+        if not uri or not _released(row) or uri in competencies:
+            continue
+        competencies[uri] = Competency(
+            id=uri,
+            label=row["preferredLabel"].strip(),
+            alt_labels=split_lines(row.get("altLabels", "")),
+            hidden_labels=split_lines(row.get("hiddenLabels", "")),
+            description=row.get("description", "").strip(),
+            unit=row["iscoGroup"].strip() or None,
+            lang=lang or "en",
+            labels_by_lang=others.get(uri, {}),
+        )
+    return Framework(
+        name=name,
+        version=detect_version(path, version),
+        format="esco",
+        source=str(path),
+        competencies=tuple(competencies.values()),
+    )

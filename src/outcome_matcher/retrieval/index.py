@@ -18,6 +18,7 @@ import numpy as np
 from outcome_matcher.encoders import Encoder
 from outcome_matcher.errors import InputError, ModelMismatchError, NotFoundError
 from outcome_matcher.fileio import atomic_directory
+from outcome_matcher.retrieval.label_fusion import ALL_ROWS, CHUNK, LanguageGroup, fuse, plan, top
 from outcome_matcher.schemas import Competency, Framework
 
 log = logging.getLogger(__name__)
@@ -93,18 +94,30 @@ class IndexMeta:
 
 def competency_texts(c: Competency, fields: Sequence[str]) -> Iterator[tuple[str, str]]:
     """The (kind, text) pairs that represent one competency in the index, de-duplicated."""
+    for kind, text, _ in competency_rows(c, fields):
+        yield kind, text
+
+
+def competency_rows(c: Competency, fields: Sequence[str]) -> Iterator[tuple[str, str, str]]:
+    """(kind, text, language) of each index row of one competency, de-duplicated by text.
+
+    A text in the competency's own language and in another (a product name, say) stays in
+    the own language: the first one given wins.
+    """
     seen: set[str] = set()
-    candidates: list[tuple[str, str]] = [("label", c.label)]
-    candidates += [("alt_label", t) for t in c.alt_labels]
-    candidates += [("hidden_label", t) for t in c.hidden_labels]
-    candidates += [("description", c.description)]
-    candidates += [("other_lang_label", t) for ts in c.labels_by_lang.values() for t in ts]
-    candidates += [(t.kind, t.text) for t in c.texts]
-    for kind, text in candidates:
+    candidates: list[tuple[str, str, str]] = [("label", c.label, c.lang)]
+    candidates += [("alt_label", t, c.lang) for t in c.alt_labels]
+    candidates += [("hidden_label", t, c.lang) for t in c.hidden_labels]
+    candidates += [("description", c.description, c.lang)]
+    candidates += [
+        ("other_lang_label", t, lang) for lang, ts in c.labels_by_lang.items() for t in ts
+    ]
+    candidates += [(t.kind, t.text, c.lang) for t in c.texts]
+    for kind, text, lang in candidates:
         key = text.strip().casefold()
         if (kind in fields or kind in TEXT_KINDS) and key and key not in seen:
             seen.add(key)
-            yield kind, text.strip()
+            yield kind, text.strip(), lang
 
 
 class FrameworkIndex:
@@ -119,11 +132,17 @@ class FrameworkIndex:
         row_text: list[str],
         competency_ids: list[str],
         competency_labels: list[str],
+        row_lang: list[str] | None = None,
     ) -> None:
         self.meta = meta
         self._row_competency = row_competency
         self._row_kind = row_kind
         self._row_text = row_text
+        # Indexes saved before row languages were recorded: own language, other labels unknown.
+        self.row_lang = row_lang or [
+            "" if kind == "other_lang_label" else meta.lang for kind in row_kind
+        ]
+        self._groups: dict[str, LanguageGroup] = {}
         self.competency_ids = competency_ids
         self.competency_labels = competency_labels
         self._position = {cid: i for i, cid in enumerate(competency_ids)}
@@ -147,12 +166,12 @@ class FrameworkIndex:
     ) -> FrameworkIndex:
         """Embed every competency text of `framework` as a passage."""
         start = time.perf_counter()
-        rows: list[tuple[int, str, str]] = [
-            (pos, kind, text)
+        rows: list[tuple[int, str, str, str]] = [
+            (pos, kind, text, lang)
             for pos, comp in enumerate(framework.competencies)
-            for kind, text in competency_texts(comp, fields)
+            for kind, text, lang in competency_rows(comp, fields)
         ]
-        texts = [text for _, _, text in rows]
+        texts = [text for _, _, text, _ in rows]
         vectors = _encode_in_batches(encoder, texts, batch_size, progress)
         meta = IndexMeta(
             framework=framework.name,
@@ -169,11 +188,12 @@ class FrameworkIndex:
         return cls(
             meta,
             vectors,
-            np.asarray([pos for pos, _, _ in rows], dtype=np.int32),
-            [kind for _, kind, _ in rows],
+            np.asarray([pos for pos, _, _, _ in rows], dtype=np.int32),
+            [kind for _, kind, _, _ in rows],
             texts,
             [c.id for c in framework.competencies],
             [c.label for c in framework.competencies],
+            [lang for _, _, _, lang in rows],
         )
 
     @property
@@ -188,7 +208,10 @@ class FrameworkIndex:
         with atomic_directory(directory) as tmp:
             np.save(tmp / "vectors.npy", self.vectors)
             np.save(tmp / "row_competency.npy", self._row_competency)
-            _write_json(tmp / "rows.json", {"kind": self._row_kind, "text": self._row_text})
+            _write_json(
+                tmp / "rows.json",
+                {"kind": self._row_kind, "text": self._row_text, "lang": self.row_lang},
+            )
             _write_json(
                 tmp / "competencies.json",
                 {"id": self.competency_ids, "label": self.competency_labels},
@@ -218,6 +241,7 @@ class FrameworkIndex:
             rows["text"],
             comps["id"],
             comps["label"],
+            rows.get("lang"),
         )
 
     # -- searching ------------------------------------------------------------------------
@@ -243,19 +267,70 @@ class FrameworkIndex:
         scores, rows = self._faiss.search(np.ascontiguousarray(queries, dtype=np.float32), n_rows)
         return [self._collapse(s, r, k) for s, r in zip(scores, rows, strict=True)]
 
-    def lexical_documents(self) -> list[str]:
-        """Per competency, its labels in the framework's own language joined: what BM25 reads."""
+    @property
+    def fused_languages(self) -> tuple[str, ...]:
+        """Languages other than the framework's that some rows are labels in (sorted)."""
+        return tuple(sorted({lang for lang in self.row_lang if lang and lang != self.meta.lang}))
+
+    def language_group(self, lang: str) -> LanguageGroup:
+        """The rows in `lang` ("" or the framework's language: its own rows), cached."""
+        key = lang or self.meta.lang
+        if key not in self._groups:
+            selected = np.asarray([r == key for r in self.row_lang], dtype=bool)
+            self._groups[key] = LanguageGroup.of(self._row_competency, selected)
+        return self._groups[key]
+
+    def search_languages(
+        self, queries: np.ndarray, langs: Sequence[str | None], k: int
+    ) -> list[list[Hit]]:
+        """Top-k per query, each scored as label_fusion.plan says for its language."""
+        plans = [plan(lang, self.meta.lang, self.fused_languages) for lang in langs]
+        out: list[list[Hit]] = [[] for _ in plans]
+        everything = [i for i, p in enumerate(plans) if p == ALL_ROWS]
+        if everything:
+            for i, row in zip(everything, self.search(queries[everything], k), strict=True):
+                out[i] = row
+        rest = [i for i, p in enumerate(plans) if p != ALL_ROWS]
+        for start in range(0, len(rest), CHUNK):
+            chunk = rest[start : start + CHUNK]
+            sims = np.asarray(queries[chunk], dtype=np.float32) @ self.vectors.T
+            for j, i in enumerate(chunk):
+                scores, rows = self._fused(sims[j], plans[i])
+                out[i] = [self._hit(int(p), int(rows[p]), float(scores[p])) for p in top(scores, k)]
+        return out
+
+    def _fused(self, sims: np.ndarray, lang: str) -> tuple[np.ndarray, np.ndarray]:
+        other = self.language_group(lang) if lang else None
+        return fuse(sims, self.language_group(""), other, len(self.competency_ids))
+
+    def lexical_documents(self, lang: str | None = None) -> list[str]:
+        """Per competency, the texts BM25 reads, joined: its labels and typed texts in the
+        framework's own language, or (with `lang`) its labels in that language."""
         documents: list[list[str]] = [[] for _ in self.competency_ids]
         for row, kind in enumerate(self._row_kind):
-            if kind in LEXICAL_KINDS:
+            wanted = (
+                kind in LEXICAL_KINDS
+                if lang is None
+                else kind == "other_lang_label" and self.row_lang[row] == lang
+            )
+            if wanted:
                 documents[int(self._row_competency[row])].append(self._row_text[row])
         return [" ".join(d) for d in documents]
 
-    def scored_hits(self, query: np.ndarray, competency_ids: Sequence[str]) -> list[Hit]:
+    def scored_hits(
+        self, query: np.ndarray, competency_ids: Sequence[str], lang: str | None = None
+    ) -> list[Hit]:
         """Hits of one query (shape (1, dim)) for the named competencies, scored exactly, in
-        the given order: for candidates another signal found that the vectors did not rank."""
+        the given order: for candidates another signal found that the vectors did not rank.
+        With `lang`, scored as `search_languages` scores a query in that language."""
         if not competency_ids:
             return []
+        how = plan(lang, self.meta.lang, self.fused_languages) if lang else ALL_ROWS
+        if how != ALL_ROWS:
+            sims = np.asarray(query[0], dtype=np.float32) @ self.vectors.T
+            scores, rows = self._fused(sims, how)
+            positions = [self._position[cid] for cid in competency_ids]
+            return [self._hit(p, int(rows[p]), float(scores[p])) for p in positions]
         scores, evidence = self.score_competencies(query, competency_ids)
         return [
             self._scored_hit(self._position[cid], float(scores[0, j]), evidence[j][0])

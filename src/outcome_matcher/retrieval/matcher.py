@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
+from outcome_matcher.config import Settings
 from outcome_matcher.encoders.base import Encoder
 from outcome_matcher.errors import InputError, NotFoundError, OutcomeMatcherError
 from outcome_matcher.retrieval.calibration import Calibration, candidates_of
 from outcome_matcher.retrieval.hybrid import HybridRanker
 from outcome_matcher.retrieval.index import FrameworkIndex, Hit
+from outcome_matcher.retrieval.lexical import parse_analyzers
 from outcome_matcher.schemas import ModuleMatch, ModuleSuggestion, Suggestion
+from outcome_matcher.text import detect_language
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,10 @@ class Matcher:
         default_threshold: float = 0.0,
         lexical: bool = False,
         kind_penalty: float = 0.0,
+        label_fusion: bool = False,
+        analyzers: Mapping[str, str] | None = None,
+        lexical_other_languages: bool = False,
+        lexical_sentences_only: bool = True,
     ):
         self.encoder = encoder
         # Coverage scores: evidence of the other kind than an outcome's (знать vs уметь) loses
@@ -84,6 +91,12 @@ class Matcher:
         self._default_threshold = default_threshold
         # Fuse BM25 over the labels into `suggest` rankings (see outcome_matcher.retrieval.lexical).
         self.lexical = lexical
+        # Rank by the statement's language (outcome_matcher.retrieval.label_fusion).
+        self.label_fusion = label_fusion
+        # BM25 per language (outcome_matcher.retrieval.hybrid): analyzers, other-language labels.
+        self.analyzers = dict(analyzers or {})
+        self.lexical_other_languages = lexical_other_languages
+        self.lexical_sentences_only = lexical_sentences_only
         # A deployment's own refit per framework (services.calibration_for), over `calibration`.
         self.framework_calibrations: dict[str, Calibration] = {}
         self.indexes: dict[str, FrameworkIndex] = {}
@@ -167,10 +180,15 @@ class Matcher:
         if not texts:
             return []
         queries = self.encoder.encode_queries(texts)
+        langs = [detect_language(t) for t in texts] if self.lexical or self.label_fusion else None
         if among is not None:
             hits = index.search_among(queries, among, top_k)
         elif self.lexical:
-            hits = self._hybrid_ranker(framework).rank(queries, texts, top_k)
+            hits = self._hybrid_ranker(framework).rank(
+                queries, texts, top_k, langs=langs, by_language=self.label_fusion
+            )
+        elif self.label_fusion and langs is not None:
+            hits = index.search_languages(queries, langs, top_k)
         else:
             hits = index.search(queries, top_k)
         rows = [self._suggestions(row, framework) for row in hits]
@@ -180,7 +198,12 @@ class Matcher:
 
     def _hybrid_ranker(self, framework: str) -> HybridRanker:
         if framework not in self._hybrid:
-            self._hybrid[framework] = HybridRanker(self.indexes[framework])
+            self._hybrid[framework] = HybridRanker(
+                self.indexes[framework],
+                analyzers=self.analyzers,
+                other_languages=self.lexical_other_languages,
+                sentences_only=self.lexical_sentences_only,
+            )
         return self._hybrid[framework]
 
     def _suggestions(self, hits: Sequence[Hit], framework: str | None = None) -> list[Suggestion]:
@@ -310,3 +333,14 @@ def _best_cells(
                     round(score, 6), outcome.id, outcome.text, evidence[col][row]
                 )
     return cells
+
+
+def matcher_options(settings: Settings) -> dict[str, Any]:
+    """The Matcher keyword arguments that come from the settings (ranking switches)."""
+    return {
+        "lexical": settings.lexical,
+        "kind_penalty": settings.kind_penalty,
+        "label_fusion": settings.label_fusion,
+        "analyzers": parse_analyzers(settings.lexical_analyzers),
+        "lexical_other_languages": settings.lexical_other_languages,
+    }

@@ -36,7 +36,7 @@ def add_framework(
     path: Path,
     format: FrameworkFormat,
     version: str | None = None,
-    extra_labels: Path | None = None,
+    extra_labels: Path | Sequence[Path] | None = None,
     replace: bool = False,
     fields: Sequence[str] = DEFAULT_FIELDS,
     progress: ProgressCallback | None = None,

@@ -11,7 +11,7 @@ from outcome_matcher.errors import OutcomeMatcherError
 from outcome_matcher.retrieval.calibration import Calibration, load_calibration
 from outcome_matcher.retrieval.deployment_calibration import load_record
 from outcome_matcher.retrieval.index import FrameworkIndex
-from outcome_matcher.retrieval.matcher import Matcher
+from outcome_matcher.retrieval.matcher import Matcher, matcher_options
 from outcome_matcher.services.frameworks import index_dir
 from outcome_matcher.store import Store
 
@@ -52,8 +52,7 @@ def load_matcher(
         encoder,
         calibration=calibration_for(settings),
         default_threshold=settings.fallback_threshold,
-        lexical=settings.lexical,
-        kind_penalty=settings.kind_penalty,
+        **matcher_options(settings),
     )
     names = [i.name for i in store.list_frameworks()] if frameworks is None else frameworks
     for name in names:

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict
 
 from outcome_matcher.text.language import detect_language
+from outcome_matcher.text.morphology import russian_lemma
 
 BLOOM_LEVELS: tuple[str, ...] = ("remember", "understand", "apply", "analyse", "evaluate", "create")
 MIN_STEM = 4
@@ -120,22 +120,10 @@ def _lexicons() -> dict[str, _Lexicon]:
     return lexicons
 
 
-@lru_cache(maxsize=1)
-def _morph() -> Any:
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer()
-
-
-@lru_cache(maxsize=8192)
-def _russian_lemma(word: str) -> str:
-    return str(_morph().parse(word)[0].normal_form)
-
-
 def _normaliser(lang: str) -> Callable[[str], str]:
     if lang != "ru":
         return lambda word: word
-    return lambda word: _russian_lemma(word) if re.match(r"[а-яё]", word) else word
+    return lambda word: russian_lemma(word) if re.match(r"[а-яё]", word) else word
 
 
 def _verb_levels(words: list[str], langs: list[str]) -> list[tuple[str, set[int]]]:
