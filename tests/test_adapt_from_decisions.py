@@ -198,3 +198,21 @@ def test_reasons_name_what_failed() -> None:
     assert "AUC 0.600 does not beat" in why
     (why,) = _reasons(_result(dev_after={"tech": (0.50, 0.4)}))
     assert "dev set tech: MRR 0.500 below" in why and "lower bound 0.520" in why
+
+
+def test_the_command_names_what_it_needs(
+    env: Env, tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from outcome_matcher.cli import app
+
+    monkeypatch.setenv("OUTCOME_MATCHER_DATA_DIR", str(env.settings.data_dir))
+    runner = CliRunner()
+    result = runner.invoke(app, ["adapt", "--from-decisions"])
+    assert result.exit_code == 2 and "--framework" in result.output
+    # A custom model folder has no adapter of ours to refresh.
+    monkeypatch.setenv("OUTCOME_MATCHER_MODEL_PATH", str(tiny_model_dir))
+    result = runner.invoke(app, ["adapt", "--from-decisions", "--framework", FRAMEWORK])
+    assert result.exit_code == 2 and "only multilingual-e5-small-esco" in result.output
+    assert not installed_adapter_dir(env.settings).exists()
