@@ -10,6 +10,8 @@ Kinds, all from ESCO v1.1.1 and its label translations:
 - `occ_alt`:    an alternative label of an occupation -> its preferred label
 - `occ_lang`:   an occupation label in another EU language -> its English preferred label
 
+More kinds, from the machine-written sentences and ru/kk/uz labels, are in `synthetic`.
+
 The gold sets' own pairings (Decorte sentences, the BA and VDAB crosswalks, MELO queries and
 annotations) are never read here.
 """
@@ -37,6 +39,9 @@ class Pair:
     positive: str
     concept: str
     kind: str
+    # A hard negative passage (a text of a neighbouring concept), or "" for none.
+    negative: str = ""
+    negative_of: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ class PairLimits:
     max_chars: int = 300
 
 
-def _rows(path: Path, columns: Sequence[str]) -> Iterator[dict[str, str]]:
+def read_rows(path: Path, columns: Sequence[str]) -> Iterator[dict[str, str]]:
     """The rows of a gzipped ESCO CSV; a missing file or column is an InputError naming it."""
     if not path.is_file():
         raise InputError("not found (an ESCO CSV export, gzipped)", file=str(path))
@@ -76,7 +81,7 @@ def _lines(value: str) -> list[str]:
     return [v.strip() for v in value.splitlines() if v.strip()]
 
 
-def _first_sentences(text: str, max_chars: int) -> str:
+def first_sentences(text: str, max_chars: int) -> str:
     text = " ".join(text.split())
     if len(text) <= max_chars:
         return text
@@ -99,7 +104,7 @@ def esco_pairs(
     pairs: list[Pair] = []
     english: dict[str, str] = {}
     for kind_prefix, file in (("skill", "skills_en.csv.gz"), ("occ", "occupations_en.csv.gz")):
-        for row in _rows(corpora_dir / ESCO_DIR / file, ("conceptUri", "preferredLabel")):
+        for row in read_rows(corpora_dir / ESCO_DIR / file, ("conceptUri", "preferredLabel")):
             uri, label = row["conceptUri"], row["preferredLabel"].strip()
             if not label:
                 continue
@@ -109,7 +114,7 @@ def esco_pairs(
                 pairs.append(Pair(alt, label, uri, f"{kind_prefix}_alt"))
             description = row.get("description", "").strip()
             if kind_prefix == "skill" and description and per["skill_desc"] > 0:
-                text = _first_sentences(description, limits.max_chars)
+                text = first_sentences(description, limits.max_chars)
                 pairs.append(Pair(text, label, uri, "skill_desc"))
     pairs += _translated_pairs(corpora_dir / LABELS_FILE, english, per, rng)
     return pairs
@@ -119,7 +124,7 @@ def _translated_pairs(
     path: Path, english: dict[str, str], per: dict[str, int], rng: random.Random
 ) -> list[Pair]:
     by_key: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for row in _rows(path, ("conceptType", "conceptUri", "lang", "label")):
+    for row in read_rows(path, ("conceptType", "conceptUri", "lang", "label")):
         if row["lang"] == "en" or row["conceptUri"] not in english:
             continue
         kind = "skill_lang" if row["conceptType"] == "skill" else "occ_lang"
@@ -183,6 +188,7 @@ def _kind_batches(pairs: list[Pair], size: int, rng: random.Random) -> list[list
 
 
 def _place(pair: Pair, batch: list[Pair], seen: set[str], waiting: list[Pair], size: int) -> None:
+    # The loss masks a negative that is another anchor's concept, so only anchors must differ.
     if len(batch) < size and pair.concept not in seen:
         batch.append(pair)
         seen.add(pair.concept)

@@ -54,9 +54,33 @@ class TrainConfig:
     threads: int = 2
 
 
-def _lora(model: SentenceTransformer, config: TrainConfig) -> Any:
+# The ESCO recipe (the adapter shipped until 2026-12-01): trained from the base model.
+ESCO_QUOTAS = TrainConfig.quotas
+# The synthetic recipe continues from the ESCO adapter: machine-written sentences and ru/kk/uz
+# labels with hard negatives, and a replay of the ESCO kinds so that what they taught stays.
+SYNTHETIC_QUOTAS: tuple[tuple[str, int], ...] = (
+    ("syn_sentence", 9000),
+    ("skill_tr", 2400),
+    ("occ_tr", 600),
+    ("skill_desc", 1000),
+    ("skill_alt", 1000),
+    ("skill_lang", 500),
+    ("occ_lang", 500),
+)
+
+
+def synthetic_config(*, scale: float = 1.0, threads: int = 2) -> TrainConfig:
+    """The synthetic recipe, every quota times `scale` (the learning curve's sizes)."""
+    quotas = tuple((k, round(n * scale)) for k, n in SYNTHETIC_QUOTAS)
+    # Half the ESCO recipe's rate: the run starts from a trained adapter, not from zero.
+    return TrainConfig(quotas=quotas, learning_rate=1e-4, threads=threads)
+
+
+def _lora(
+    model: SentenceTransformer, config: TrainConfig, base_dir: Path, start: Path | None
+) -> Any:
     import torch
-    from peft import LoraConfig, get_peft_model
+    from peft import LoraConfig, PeftModel, get_peft_model
 
     lora = LoraConfig(
         r=config.rank,
@@ -69,7 +93,13 @@ def _lora(model: SentenceTransformer, config: TrainConfig) -> Any:
     # forward trains them; the returned PeftModel is what saves the adapter alone.
     transformer = model[0].auto_model
     assert isinstance(transformer, torch.nn.Module)
-    return get_peft_model(transformer, lora)
+    if start is None:
+        return get_peft_model(transformer, lora)
+    # Continue from a trained adapter (its rank and targets). Its config names the base by
+    # name only; the local folder keeps peft from looking that name up on the hub when saving.
+    peft_model = PeftModel.from_pretrained(transformer, str(start), is_trainable=True)
+    peft_model.peft_config["default"].base_model_name_or_path = str(base_dir)
+    return peft_model
 
 
 def _embed(model: SentenceTransformer, texts: list[str]) -> torch.Tensor:
@@ -82,26 +112,47 @@ def _loss(
 ) -> torch.Tensor:
     import torch
 
+    # Columns: every pair's positive, then the hard negatives the pairs carry. A negative
+    # that is another anchor's own concept would be a false negative for it: masked.
+    negatives = [p for p in batch if p.negative]
+    texts = [p.positive for p in batch] + [p.negative for p in negatives]
+    column_concept = [p.concept for p in batch] + [p.negative_of for p in negatives]
     queries = _embed(model, [prompts["query"] + p.anchor for p in batch])
-    passages = _embed(model, [prompts["passage"] + p.positive for p in batch])
+    passages = _embed(model, [prompts["passage"] + t for t in texts])
     scores = queries @ passages.T / config.temperature
+    clash = torch.tensor(
+        [[j >= len(batch) and c == p.concept for j, c in enumerate(column_concept)] for p in batch]
+    )
+    scores = scores.masked_fill(clash, float("-inf"))
     labels = torch.arange(len(batch))
     return torch.nn.functional.cross_entropy(scores, labels)
 
 
 def train_adapter(
-    base_dir: Path, pairs: Sequence[Pair], out_dir: Path, config: TrainConfig
+    base_dir: Path,
+    pairs: Sequence[Pair],
+    out_dir: Path,
+    config: TrainConfig,
+    *,
+    start: Path | None = None,
 ) -> dict[str, Any]:
-    """Fit LoRA weights on `pairs` and save the adapter (a few MB) into out_dir."""
+    """Fit LoRA weights on `pairs` and save the adapter (a few MB) into out_dir.
+
+    With `start` (an adapter folder) training continues from its weights, and the report
+    keeps the start's own training report, so the whole recipe stays on record.
+    """
     import torch
     from sentence_transformers import SentenceTransformer
+
+    from outcome_matcher.encoders.adapter import adapter_digest
 
     torch.manual_seed(config.seed)
     torch.set_num_threads(config.threads)
     model = SentenceTransformer(str(base_dir), device="cpu", local_files_only=True)
     model.max_seq_length = config.max_tokens  # the tokenizer truncates to it
     prompts = {k: v or "" for k, v in {"query": "", "passage": "", **(model.prompts or {})}.items()}
-    peft_model = _lora(model, config)
+    started_from = _start_info(start, adapter_digest) if start is not None else None
+    peft_model = _lora(model, config, base_dir, start)
     chosen = mix(pairs, dict(config.quotas), seed=config.seed)
     plan = [
         b
@@ -115,7 +166,9 @@ def train_adapter(
     _name_base(out_dir / ADAPTER_CONFIG, base_dir.name)
     report = {
         "config": asdict(config),
+        "start": started_from,
         "pairs": dict(Counter(p.kind for p in chosen)),
+        "hard_negatives": sum(1 for p in chosen if p.negative),
         "steps": len(plan),
         "seconds": round(time.perf_counter() - started, 1),
         "first_loss": round(sum(losses[:20]) / max(1, len(losses[:20])), 4),
@@ -123,6 +176,13 @@ def train_adapter(
     }
     (out_dir / TRAINING_FILE).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return report
+
+
+def _start_info(start: Path, digest: Any) -> dict[str, Any]:
+    # Read before training: out_dir may be the start folder itself.
+    path = start / TRAINING_FILE
+    previous = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    return {"adapter_sha256": digest(start), "training": previous}
 
 
 def _name_base(config_path: Path, name: str) -> None:

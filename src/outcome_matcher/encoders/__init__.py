@@ -24,9 +24,11 @@ __all__ = [
     "Kind",
     "OnnxEncoder",
     "SentenceTransformerEncoder",
+    "active_adapter_dir",
     "build_command",
     "ensure_model",
     "ensure_onnx_model",
+    "installed_adapter_dir",
     "load_encoder",
     "load_onnx_encoder",
     "model_fingerprint",
@@ -108,8 +110,19 @@ def _build_named(settings: Settings) -> Path:
     base = build_e5_model(settings.models_dir / E5_NAME)
     if settings.model == E5_ESCO_NAME:
         target = settings.models_dir / E5_ESCO_NAME
-        return build_adapted_model(base, adapter_dir(E5_ESCO_NAME), target)
+        return build_adapted_model(base, active_adapter_dir(settings), target)
     return base
+
+
+def installed_adapter_dir(settings: Settings) -> Path:
+    """Where `adapt --from-decisions` installs a deployment's own adapter (data dir)."""
+    return settings.data_dir / "adapters" / E5_ESCO_NAME
+
+
+def active_adapter_dir(settings: Settings) -> Path:
+    """The adapter merged into the adapted model: the installed one, else the shipped one."""
+    installed = installed_adapter_dir(settings)
+    return installed if (installed / "adapter_config.json").is_file() else adapter_dir(E5_ESCO_NAME)
 
 
 def onnx_dir(settings: Settings) -> Path:
