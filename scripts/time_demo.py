@@ -104,7 +104,8 @@ def _full_index(demo: Demo, token: str, seen: list[int]) -> bool:
     status, body = _get(f"{demo.base}/frameworks/esco/index", token)
     if status == 200 and body["progress"] // 10 > (seen[-1] if seen else -1):
         seen.append(body["progress"] // 10)
-        print(f"  {demo.since():7.1f} s  ESCO index {body['state']} {body['progress']}%")
+        state = f"{body['state']} {body['progress']}%"
+        print(f"  {demo.since():7.1f} s  ESCO index {state}", flush=True)
     return status == 200 and body["state"] == "ready"
 
 
@@ -114,10 +115,12 @@ def _run(data_dir: Path, port: int, run: int, full: bool) -> dict[str, float]:
     try:
         health = demo.base + "/health"
         times = {"serving": demo.wait_for("/health", lambda: _get(health)[0] == 200, 900)}
+        print(f"run {run}: {times['serving']:7.1f} s  serving", flush=True)
         token = token_file.read_text(encoding="utf-8").strip()
         times["first_review"] = demo.wait_for(
             "the review queue", lambda: _queue_answers(demo, token), 900
         )
+        print(f"run {run}: {times['first_review']:7.1f} s  review queue answers", flush=True)
         if full:
             seen: list[int] = []
             times["full_esco"] = demo.wait_for(
@@ -141,7 +144,7 @@ def main() -> None:
         (args.data_dir / "models").symlink_to(args.models.expanduser().resolve())
     threads = os.environ.get("OUTCOME_MATCHER_THREADS", "2 (default)")
     print(f"data dir {args.data_dir}, models {args.models or 'built by the demo'}, "
-          f"threads {threads}, cores {os.cpu_count()}")  # fmt: skip
+          f"threads {threads}, cores {os.cpu_count()}", flush=True)  # fmt: skip
     first = _run(args.data_dir, args.port, 1, full=True)
     second = _run(args.data_dir, args.port, 2, full=False)
     print(json.dumps({"first_run_seconds": first, "second_run_seconds": second}, indent=2))

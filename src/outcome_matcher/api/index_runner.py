@@ -30,7 +30,10 @@ def run_index(
     A stop (the server shutting down) ends the build at its next progress report and queues
     the job again, so the next start runs it without counting a failed attempt.
     """
-    name = str(job.params["framework"])
+    name = job.params.get("framework")
+    if not isinstance(name, str):
+        store.update_job(job.id, state="failed", error="an index job names no framework")
+        return
     beating = heartbeat(store, job.id)
     try:
         store.update_job(job.id, state="running")
