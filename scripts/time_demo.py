@@ -113,8 +113,8 @@ def _run(data_dir: Path, port: int, run: int, full: bool) -> dict[str, float]:
     demo = Demo(data_dir, port, run)
     token_file = data_dir / "admin-token.txt"
     try:
-        health = demo.base + "/health"
-        times = {"serving": demo.wait_for("/health", lambda: _get(health)[0] == 200, 900)}
+        health = demo.base + "/healthz"
+        times = {"serving": demo.wait_for("/healthz", lambda: _get(health)[0] == 200, 900)}
         print(f"run {run}: {times['serving']:7.1f} s  serving", flush=True)
         token = token_file.read_text(encoding="utf-8").strip()
         times["first_review"] = demo.wait_for(

@@ -163,6 +163,13 @@ def test_the_api_says_not_ready_with_progress_then_answers(staged: Staged) -> No
         assert page.status_code == 200 and "40% built" in page.text
         home = client.get("/")
         assert 'data-state="building"' in home.text and "40% done" in home.text
+        _, designer = staged.store.add_user("dora", "designer")
+        staged.settings.imports_dir.mkdir(parents=True, exist_ok=True)
+        (staged.settings.imports_dir / "in.jsonl").write_text('{"id": "o1", "text": "bake"}\n')
+        align = {"catalogues": ["in.jsonl"], "framework": "fw"}
+        by_designer = {"Authorization": f"Bearer {designer}"}
+        started = client.post("/jobs/align", json=align, headers=by_designer)
+        assert started.status_code == 503  # refused now, not a job failing later
         ru = client.post(
             "/suggestions", json=body, headers=headers | {"Accept-Language": "ru"}
         ).json()
