@@ -4,9 +4,10 @@ sample programme's queue answers with suggestions), to ESCO's full index, and a 
     flock /tmp/heavy.lock python scripts/time_demo.py --data-dir /tmp/demo18-fresh \\
         --models ~/.local/share/outcome-matcher/models
 
-`--models` links an already built model folder into the fresh data dir (else the demo builds
-the model first, which is timed too). The demo runs as a child process that gets SIGTERM if
-this script dies; it is stopped with SIGINT (as Ctrl-C) between the runs.
+`--models` links (with `--copy-models`, copies; not timed) an already built model folder
+into the fresh data dir; without it the demo builds the model first, which is timed too.
+The demo runs as a child process that gets SIGTERM if this script dies; it is stopped with
+SIGINT (as Ctrl-C) between the runs.
 """
 
 from __future__ import annotations
@@ -135,12 +136,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, required=True, help="emptied first")
     parser.add_argument("--models", type=Path, help="a built models/ folder to link in")
+    parser.add_argument(
+        "--copy-models",
+        action="store_true",
+        help="copy --models instead of linking it "
+        "(when the demo may build into it, e.g. the int8 ONNX model)",
+    )
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
     if args.data_dir.exists():
         shutil.rmtree(args.data_dir)
     args.data_dir.mkdir(parents=True)
-    if args.models:
+    if args.models and args.copy_models:
+        shutil.copytree(args.models.expanduser(), args.data_dir / "models", symlinks=True)
+    elif args.models:
         (args.data_dir / "models").symlink_to(args.models.expanduser().resolve())
     threads = os.environ.get("OUTCOME_MATCHER_THREADS", "2 (default)")
     print(f"data dir {args.data_dir}, models {args.models or 'built by the demo'}, "
