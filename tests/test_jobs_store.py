@@ -39,7 +39,7 @@ def _restart(env: ApiEnv, job_id: str, until: tuple[str, ...]) -> dict[str, obje
 
 
 def test_the_job_list_is_paged_and_bounded(api_env: ApiEnv) -> None:
-    ids = [api_env.store.create_job("index", "admin-user", {"n": i}).id for i in range(5)]
+    ids = [api_env.store.create_job("design", "admin-user", {"n": i}).id for i in range(5)]
     headers = api_env.auth("designer")
     page = api_env.client.get("/jobs", params={"limit": 2, "offset": 2}, headers=headers).json()
     assert page["total"] == 5 and page["limit"] == 2
@@ -49,7 +49,7 @@ def test_the_job_list_is_paged_and_bounded(api_env: ApiEnv) -> None:
 
 
 def test_a_restart_fails_a_job_nobody_runs(api_env: ApiEnv) -> None:
-    job = api_env.store.create_job("index", "admin-user", {})
+    job = api_env.store.create_job("design", "admin-user", {})  # a kind nobody resumes
     api_env.store.update_job(job.id, state="running")
     _age(api_env, job.id)
     found = _restart(api_env, job.id, until=("failed",))

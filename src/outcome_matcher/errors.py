@@ -107,6 +107,18 @@ class ModelNotBuiltError(OutcomeMatcherError):
     code = "model_not_built"
 
 
+class IndexNotReadyError(OutcomeMatcherError):
+    """A framework's full index is still being built (or its build failed): what needs every
+    competency waits for it; reviews against the standards indexed first work already."""
+
+    status = 503
+    code = "index_not_ready"
+
+    def __init__(self, message: str, *, retry_after: int | None = None, **context: Any) -> None:
+        super().__init__(message, retry_after=retry_after, **context)
+        self.retry_after = retry_after
+
+
 class WriteError(OutcomeMatcherError):
     """A file or folder could not be written (disk full, quota, file size limit); the
     previous version at that path is unchanged."""

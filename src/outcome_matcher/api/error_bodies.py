@@ -31,7 +31,8 @@ _WHY = {
     415: "an upload whose content is not what its name says",
     422: "invalid input: the field is named",
     429: "too many attempts; wait Retry-After seconds",
-    503: "the database is unreachable or the model is not built",
+    503: "the database is unreachable, the model is not built, or the index a search needs is "
+    "still being built (index_not_ready, with its progress and Retry-After)",
 }
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": why} for status, why in _WHY.items()

@@ -7,13 +7,41 @@ from typing import Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from outcome_matcher import services
-from outcome_matcher.api.deps import CurrentUser, StoreDep
+from outcome_matcher.api.deps import CurrentUser, SettingsDep, StoreDep
+from outcome_matcher.retrieval.readiness import IndexState, IndexStatus
 from outcome_matcher.schemas import Standard
 from outcome_matcher.store.public import FrameworkInfo, StandardInfo
 
 router = APIRouter(prefix="/frameworks", tags=["frameworks"])
+
+
+class IndexStatusPublic(BaseModel):
+    """How far a framework's index is; suggestions over all its competencies need `ready`."""
+
+    framework: str
+    state: IndexState
+    progress: int = Field(description="percent of the full build done")
+    rows_done: int | None = None
+    rows_total: int | None = None
+    eta_seconds: float | None = None
+    job_id: str | None = None
+    error: str | None = None
+
+    @classmethod
+    def of(cls, status: IndexStatus) -> IndexStatusPublic:
+        return cls(
+            framework=status.framework,
+            state=status.state,
+            progress=status.percent,
+            rows_done=status.rows_done,
+            rows_total=status.rows_total,
+            eta_seconds=status.eta_seconds,
+            job_id=status.job_id,
+            error=status.error,
+        )
 
 
 @router.get("")
@@ -24,6 +52,16 @@ def list_frameworks(store: StoreDep, user: CurrentUser) -> list[FrameworkInfo]:
 @router.get("/{name}")
 def get_framework(name: str, store: StoreDep, user: CurrentUser) -> FrameworkInfo:
     return store.get_framework_info(name)
+
+
+@router.get("/{name}/index")
+def index_status(
+    name: str, store: StoreDep, settings: SettingsDep, user: CurrentUser
+) -> IndexStatusPublic:
+    """The framework's index: ready, or queued / building (with progress and ETA), failed,
+    partial or missing. A partial index serves reviews against the standards indexed first."""
+    store.get_framework_info(name)  # unknown framework: 404
+    return IndexStatusPublic.of(services.index_status(store, settings, name))
 
 
 @router.get("/{name}/export")

@@ -25,6 +25,7 @@ def healthz(matcher: MatcherDep) -> dict[str, Any]:
                 "framework_version": index.meta.framework_version,
                 "competencies": index.meta.n_competencies,
                 "vectors": index.meta.n_vectors,
+                "partial": index.meta.partial,  # the full index is still being built
             }
             for name, index in sorted(matcher.indexes.items())
         },

@@ -1,15 +1,17 @@
-"""Running align jobs in threads of the server: progress and heartbeats go to the jobs table,
-and jobs whose server died are resumed (align resumes in its output folder) or failed."""
+"""Running jobs in threads of the server: align runs and full index builds. Progress and
+heartbeats go to the jobs table; jobs whose server died are resumed (align resumes in its
+output folder, an index build starts again) or failed after too many attempts."""
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from outcome_matcher.api import index_runner
+from outcome_matcher.api.job_progress import JobProgress, heartbeat
 from outcome_matcher.batch import AlignOptions, align
 from outcome_matcher.config import Settings
 from outcome_matcher.errors import OutcomeMatcherError
@@ -17,38 +19,10 @@ from outcome_matcher.retrieval.matcher import Matcher
 from outcome_matcher.store import JobInfo, Store
 
 log = logging.getLogger(__name__)
-HEARTBEAT_SECONDS = 2.0
 # A job whose heartbeat is this old has no server running it any more.
 STALE_AFTER = timedelta(seconds=10)
 MAX_ATTEMPTS = 2  # an align that took its server down twice is failed, not retried forever
 RESTARTED = "server restarted"
-
-
-class _Progress:
-    """Throttled progress writes (at most one a second) with rate and ETA."""
-
-    def __init__(self, store: Store, job_id: str) -> None:
-        self.store, self.job_id = store, job_id
-        self.started = self.last = time.monotonic()
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - self.last < 1.0 and done < total:
-            return
-        self.last = now
-        rate = done / max(now - self.started, 1e-9)
-        eta = (total - done) / rate if rate > 0 else None
-        counts = {"rows_done": done, "rows_total": total, "rate": round(rate, 2),
-                  "eta_seconds": None if eta is None else round(eta, 1)}  # fmt: skip
-        self.store.update_job(self.job_id, progress=done / total if total else 1.0, counts=counts)
-
-
-def _beat(store: Store, job_id: str, stop: threading.Event) -> None:
-    while not stop.wait(HEARTBEAT_SECONDS):
-        try:
-            store.beat(job_id)
-        except OutcomeMatcherError as error:  # the database is away: the next beat may work
-            log.warning("job %s heartbeat: %s", job_id, error.message)
 
 
 def options_of(params: dict[str, Any]) -> AlignOptions:
@@ -64,9 +38,8 @@ def options_of(params: dict[str, Any]) -> AlignOptions:
 def run_align(job: JobInfo, settings: Settings, store: Store, matcher: Matcher) -> None:
     """Run (or resume) an align job to its end, recording the outcome in the job's row."""
     params = job.params
-    stop = threading.Event()
-    threading.Thread(target=_beat, args=(store, job.id, stop), daemon=True).start()
-    progress = _Progress(store, job.id)
+    beating = heartbeat(store, job.id)
+    progress = JobProgress(store, job.id)
     try:
         store.update_job(job.id, state="running")
         result = align(
@@ -89,7 +62,7 @@ def run_align(job: JobInfo, settings: Settings, store: Store, matcher: Matcher) 
             job.id, state="failed", error="internal error; the server log has the details"
         )
     finally:
-        stop.set()
+        beating.set()
 
 
 def start_align(job: JobInfo, settings: Settings, store: Store, matcher: Matcher) -> None:
@@ -98,30 +71,48 @@ def start_align(job: JobInfo, settings: Settings, store: Store, matcher: Matcher
 
 
 def recover(settings: Settings, store: Store, matcher: Matcher) -> list[JobInfo]:
-    """Jobs nobody runs any more: align ones are resumed (once), the others failed."""
+    """Jobs nobody runs any more: align ones are resumed (once), index builds queued again
+    (claim_queued starts them; a few times), the others failed."""
     claimed = []
     for job in store.stale_jobs(STALE_AFTER):
+        index = job.kind == index_runner.KIND
+        if index and job.state == "queued":
+            continue  # never started: claim_queued starts it, without counting an attempt
         attempts = int(job.params.get("attempts", 1))
-        resume = job.kind == "align" and attempts < MAX_ATTEMPTS
+        resume = (job.kind == "align" or index) and attempts < (
+            index_runner.MAX_ATTEMPTS if index else MAX_ATTEMPTS
+        )
         if not store.claim_stale_job(job.id, STALE_AFTER):
             continue  # another server got it first
         if resume:
-            store.update_job(
-                job.id, state="queued", params={**job.params, "attempts": attempts + 1}
-            )
-            start_align(store.get_job(job.id), settings, store, matcher)
+            params = {**job.params, "attempts": attempts + 1}
+            store.update_job(job.id, state="queued", params=params)
+            if not index:
+                start_align(store.get_job(job.id), settings, store, matcher)
         else:
             store.update_job(job.id, state="failed", error=RESTARTED)
         claimed.append(store.get_job(job.id))
     return claimed
 
 
-def watch(settings: Settings, store: Store, matcher: Matcher, stop: threading.Event) -> None:
-    """Recover at start, then every few seconds (a server of the same database may die)."""
+def watch(
+    settings: Settings,
+    store: Store,
+    matcher: Matcher,
+    stop: threading.Event,
+    started: list[threading.Thread] | None = None,
+) -> None:
+    """At start, then every few seconds (a server of the same database may die): recover stale
+    jobs, start queued index builds (their threads go to `started`, for the shutdown to wait
+    on), load indexes another process completed."""
     while True:
         try:
             for job in recover(settings, store, matcher):
                 log.warning("job %s (%s) recovered: %s", job.id, job.kind, job.state)
+            threads = index_runner.claim_queued(settings, store, matcher, stop)
+            if started is not None:
+                started.extend(threads)
+            index_runner.refresh(settings, matcher)
         except OutcomeMatcherError as error:
             log.warning("job recovery: %s", error.message)
         if stop.wait(STALE_AFTER.total_seconds() / 2):

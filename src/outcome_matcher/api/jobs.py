@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from outcome_matcher.api import job_runner
 from outcome_matcher.api.deps import Designer, MatcherDep, SettingsDep, StoreDep
 from outcome_matcher.api.import_paths import imported_file
+from outcome_matcher.services import standard_requirements
 from outcome_matcher.store import JobInfo
 from outcome_matcher.store.jobs import MAX_PAGE
 
@@ -84,7 +85,9 @@ def start_align(
     """
     # Only files in the import folder: any other path gets the same answer whether it exists.
     paths = [imported_file(settings, name) for name in body.catalogues]
-    matcher.index(body.framework)  # unknown framework: 404 now, not a failed job later
+    # Unknown framework: 404 now; a full index still being built: 503 now; not a failed job later.
+    among = standard_requirements(store, body.framework, body.standard) if body.standard else None
+    matcher.full_index(body.framework, among)
     params = body.model_dump(mode="json") | {"catalogues": [str(p) for p in paths]}
     job = store.create_job("align", user.name, params)
     out = settings.data_dir / "align" / job.id

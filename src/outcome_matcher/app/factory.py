@@ -36,7 +36,7 @@ from outcome_matcher.app.guards import JsonDepthLimit, SecurityHeaders
 from outcome_matcher.app.limits import BodySizeLimit
 from outcome_matcher.config import Settings
 from outcome_matcher.encoders import load_encoder, set_threads
-from outcome_matcher.errors import OutcomeMatcherError, TooManyRequestsError
+from outcome_matcher.errors import IndexNotReadyError, OutcomeMatcherError
 from outcome_matcher.i18n import from_accept_language, normalize, translator
 from outcome_matcher.i18n.errors import error_message
 from outcome_matcher.retrieval.matcher import Matcher
@@ -44,6 +44,7 @@ from outcome_matcher.services import load_matcher
 from outcome_matcher.store import Store
 
 log = logging.getLogger(__name__)
+SHUTDOWN_WAIT = 10.0  # seconds a job thread gets to record where it stopped
 
 
 def create_app(
@@ -66,13 +67,20 @@ def create_app(
         )
         # Jobs a dead server left behind: align resumes, the rest are failed (and again
         # every few seconds, for servers of the same database that die while this one runs).
+        # Queued index builds start here too, in threads that stop with the server.
         stop = threading.Event()
-        args = (settings, app.state.store, app.state.matcher, stop)
-        threading.Thread(target=job_runner.watch, args=args, name="jobs", daemon=True).start()
+        builds: list[threading.Thread] = []
+        args = (settings, app.state.store, app.state.matcher, stop, builds)
+        watcher = threading.Thread(target=job_runner.watch, args=args, name="jobs", daemon=True)
+        watcher.start()
         try:
             yield
         finally:
             stop.set()
+            # A build stops at its next progress report and queues itself for the next start.
+            watcher.join(timeout=SHUTDOWN_WAIT)
+            for thread in builds:
+                thread.join(timeout=SHUTDOWN_WAIT)
             if own_store:
                 app.state.store.close()
 
@@ -103,13 +111,13 @@ def create_app(
 
 
 async def _handle_error(request: Request, error: OutcomeMatcherError) -> JSONResponse:
-    if error.status >= 500:
+    if error.status >= 500 and not isinstance(error, IndexNotReadyError):  # that one is expected
         log.error("%s %s: %s", request.method, request.url.path, error.message)
     lang = normalize(getattr(request.state, "user_lang", None)) or from_accept_language(
         request.headers.get("accept-language")
     )
     body = error.to_dict() | {"message": error_message(error, translator(lang))}
-    headers = (
-        {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyRequestsError) else None
-    )
+    # Rate limits and indexes still being built say when to come back.
+    retry = getattr(error, "retry_after", None)
+    headers = {"Retry-After": str(retry)} if retry is not None else None
     return JSONResponse(status_code=error.status, content=body, headers=headers)

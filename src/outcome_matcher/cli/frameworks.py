@@ -93,21 +93,28 @@ def frameworks_add_cli(
 
 @frameworks_app.command("list")
 def frameworks_list_cli() -> None:
-    """List stored frameworks."""
+    """List stored frameworks with their index status: ready, queued, building n% (a full
+    build the server runs), failed, partial (only some standards indexed) or missing."""
     settings = Settings()
     with errors(), opened_store(settings) as store:
         infos = store.list_frameworks()
-    table = Table("name", "version", "format", "competencies", "standards", "index model")
-    for i in infos:
+        statuses = [services.index_status(store, settings, i.name) for i in infos]
+    columns = ("name", "version", "format", "competencies", "standards", "status", "index model")
+    table = Table(*columns)
+    for i, status in zip(infos, statuses, strict=True):
         table.add_row(
             i.name,
             i.version,
             i.format,
             str(i.n_competencies),
             str(i.n_standards),
+            status.label(),
             i.index_fingerprint or "-",
         )
     out.print(table)
+    for status in statuses:
+        if status.state == "failed":
+            out.print(f"{status.framework}: {status.error}")
 
 
 @frameworks_app.command("reindex")

@@ -87,6 +87,9 @@ class IndexMeta:
     build_seconds: float
     # The language of the framework's own texts; indexes saved before it was recorded are "en".
     lang: str = "en"
+    # Only some competencies (the requirements of the standards indexed first, so reviews
+    # against them start at once); the matcher refuses what needs the others.
+    partial: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {**self.__dict__, "fields": list(self.fields), "format_version": FORMAT_VERSION}

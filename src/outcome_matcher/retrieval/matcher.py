@@ -3,7 +3,7 @@ exact module x competency scores of a coverage matrix. Pure: no I/O, no store, n
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -16,6 +16,7 @@ from outcome_matcher.retrieval.calibration import Calibration, candidates_of
 from outcome_matcher.retrieval.hybrid import HybridRanker
 from outcome_matcher.retrieval.index import FrameworkIndex, Hit
 from outcome_matcher.retrieval.lexical import parse_analyzers
+from outcome_matcher.retrieval.readiness import IndexStatus
 from outcome_matcher.schemas import ModuleMatch, ModuleSuggestion, Suggestion
 from outcome_matcher.text import detect_language
 
@@ -103,6 +104,9 @@ class Matcher:
         self._hybrid: dict[str, HybridRanker] = {}
         # Frameworks whose index could not be used, with the reason to report when asked for.
         self.unavailable: dict[str, OutcomeMatcherError] = {}
+        # How far a framework's full build is, for the error a partial index answers with
+        # (services.load_matcher reads it from the jobs table).
+        self.index_status: Callable[[str], IndexStatus] | None = None
         for name, index in (indexes or {}).items():
             self.add_index(name, index)
 
@@ -147,6 +151,16 @@ class Matcher:
             return suggestion.confidence >= calibration.min_confidence
         return suggestion.score >= self._default_threshold
 
+    def full_index(self, framework: str, among: Iterable[str] | None = None) -> FrameworkIndex:
+        """The framework's index if it holds every competency asked for (all when `among` is
+        None); a partial index that does not raises IndexNotReadyError with the build's
+        progress."""
+        index = self.index(framework)
+        if index.meta.partial and (among is None or not all(map(index.has, among))):
+            status = self.index_status(framework) if self.index_status else None
+            raise (status or IndexStatus(framework, "partial", progress=0.0)).not_ready()
+        return index
+
     def index(self, framework: str) -> FrameworkIndex:
         if framework in self.unavailable:
             raise self.unavailable[framework]
@@ -175,7 +189,7 @@ class Matcher:
         by exact cosine. With `abstain`, suggestions under the operating point are dropped,
         so an empty list means "no adequate match" rather than a forced one.
         """
-        index = self.index(framework)
+        index = self.full_index(framework, among)
         _check_texts(texts)
         if not texts:
             return []
@@ -250,9 +264,10 @@ class Matcher:
         """Exact module x competency scores for a coverage matrix (no top-k cut-off).
 
         Keyed by (module code, competency id); a module's score is that of its best outcome.
-        Competencies that left the framework's index are skipped (nothing to compare).
+        Competencies that left the framework's index are skipped (nothing to compare); a
+        partial index must hold them all.
         """
-        index = self.index(framework)
+        index = self.full_index(framework, competency_ids)
         ids = [cid for cid in competency_ids if index.has(cid)]
         outcomes = [(m, o) for m in modules for o in m.outcomes]
         if not outcomes or not ids:
@@ -270,7 +285,7 @@ class Matcher:
         top_k: int,
     ) -> list[ModuleMatch]:
         """The reverse direction: which modules best cover one required competency."""
-        index = self.index(framework)
+        index = self.full_index(framework, [competency_id])
         outcomes = [(m, o) for m in modules for o in m.outcomes]
         if not outcomes:
             return []

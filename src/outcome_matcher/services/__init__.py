@@ -5,9 +5,16 @@ from outcome_matcher.services.catalogues import add_catalogue
 from outcome_matcher.services.frameworks import (
     add_framework,
     export_framework,
+    first_competency_ids,
     index_dir,
+    index_first,
     reindex_framework,
     remove_framework,
+)
+from outcome_matcher.services.index_jobs import (
+    index_status,
+    latest_index_job,
+    queue_full_index,
 )
 from outcome_matcher.services.labels import (
     competency_labels,
@@ -28,9 +35,14 @@ __all__ = [
     "calibration_name",
     "competency_labels",
     "export_framework",
+    "first_competency_ids",
     "index_dir",
+    "index_first",
+    "index_status",
     "labels_for_interface",
+    "latest_index_job",
     "load_matcher",
+    "queue_full_index",
     "reindex_framework",
     "remove_framework",
     "reviewed_framework",

@@ -13,6 +13,7 @@ from outcome_matcher.retrieval.deployment_calibration import load_record
 from outcome_matcher.retrieval.index import FrameworkIndex
 from outcome_matcher.retrieval.matcher import Matcher, matcher_options
 from outcome_matcher.services.frameworks import index_dir
+from outcome_matcher.services.index_jobs import index_status
 from outcome_matcher.store import Store
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,8 @@ def load_matcher(
         default_threshold=settings.fallback_threshold,
         **matcher_options(settings),
     )
+    # A partial index says how far its full build is (the jobs table) when it cannot answer.
+    matcher.index_status = lambda name: index_status(store, settings, name)
     names = [i.name for i in store.list_frameworks()] if frameworks is None else frameworks
     for name in names:
         own = load_record(settings.data_dir, name) if calibration_name(settings) else None

@@ -23,7 +23,7 @@ def _info(row: JobRow) -> JobInfo:
 
 
 class JobsRepo(StoreBase):
-    """Long-running jobs (a `kind` each: align today; index builds and designs can follow)."""
+    """Long-running jobs (a `kind` each: align runs and full index builds)."""
 
     def create_job(self, kind: str, created_by: str, params: dict[str, Any]) -> JobInfo:
         """A new queued job with a fresh id."""
@@ -98,5 +98,21 @@ class JobsRepo(StoreBase):
                 update(JobRow)
                 .where(JobRow.id == job_id, JobRow.heartbeat < cutoff)
                 .values(heartbeat=utcnow())
+            )
+            return bool(cast(Any, done).rowcount)
+
+    def queued_jobs(self, kind: str) -> list[JobInfo]:
+        """Jobs of `kind` waiting for a server to start them, oldest first."""
+        stmt = select(JobRow).where(JobRow.kind == kind, JobRow.state == "queued")
+        with self._read() as s:
+            return [_info(r) for r in s.scalars(stmt.order_by(JobRow.created))]
+
+    def claim_queued_job(self, job_id: str) -> bool:
+        """Move a queued job to running; False when another server (or thread) did first."""
+        with self._write() as s:
+            done = s.execute(
+                update(JobRow)
+                .where(JobRow.id == job_id, JobRow.state == "queued")
+                .values(state="running", heartbeat=utcnow(), updated=utcnow())
             )
             return bool(cast(Any, done).rowcount)

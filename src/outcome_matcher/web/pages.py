@@ -5,12 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from outcome_matcher import services
 from outcome_matcher.api.deps import MatcherDep, SettingsDep, StoreDep
+from outcome_matcher.config import Settings
 from outcome_matcher.retrieval.deployment_calibration import load_record
+from outcome_matcher.retrieval.readiness import IndexStatus
 from outcome_matcher.review.programme import ProgrammeReview, load_review
 from outcome_matcher.schemas.labels import LocalLabel, label_lang
 from outcome_matcher.services import labels_for_interface
-from outcome_matcher.store import StandardInfo
+from outcome_matcher.store import StandardInfo, Store
 from outcome_matcher.web.context import ContextDep, ReviewContext
 from outcome_matcher.web.matrix_view import build_matrix
 from outcome_matcher.web.pairings import Pairing, programme_pairings
@@ -37,8 +40,24 @@ def home(
         "frameworks": frameworks,
         # When each framework's calibration was refitted on this deployment's decisions.
         "refits": {f.name: load_record(settings.data_dir, f.name) for f in frameworks},
+        "unready": unready_indexes(store, settings),
     }
     return render(request, "home.html", context)
+
+
+def unready_indexes(store: Store, settings: Settings) -> list[IndexStatus]:
+    """Frameworks whose full index is not there yet (being built, failed, ...)."""
+    statuses = [services.index_status(store, settings, f.name) for f in store.list_frameworks()]
+    return [s for s in statuses if not s.ready]
+
+
+@router.get("/index-status", response_class=HTMLResponse)
+def index_status(
+    request: Request, session: WebSession, store: StoreDep, settings: SettingsDep
+) -> HTMLResponse:
+    """The home page's notice of indexes being built, which its script polls."""
+    context = {"session": session, "unready": unready_indexes(store, settings)}
+    return render(request, "_index_status.html", context)
 
 
 def _sum(pairings: dict[str, list[Pairing]], catalogue: str) -> tuple[int, int]:

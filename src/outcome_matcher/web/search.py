@@ -9,6 +9,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from outcome_matcher.api.deps import MatcherDep, SettingsDep, StoreDep
+from outcome_matcher.errors import IndexNotReadyError
+from outcome_matcher.i18n.errors import error_message
 from outcome_matcher.retrieval.matcher import OutcomeText
 from outcome_matcher.retrieval.suggest import suggest
 from outcome_matcher.schemas import Competency, Suggestion
@@ -89,6 +91,13 @@ def search(
     frameworks = [f.name for f in store.list_frameworks() if f.name in matcher.indexes]
     framework = framework if framework in frameworks else (frameworks[0] if frameworks else "")
     texts = _statements(text, settings.max_text_chars) if framework else []
+    try:
+        results = _results(
+            store, matcher, framework, texts, top_k, settings.max_text_chars, session.tr.lang
+        )
+        not_ready = None
+    except IndexNotReadyError as error:  # a notice on the page, not an error page
+        results, not_ready = [], error_message(error, session.tr)
     context = {
         "session": session,
         "text": text,
@@ -96,9 +105,8 @@ def search(
         "frameworks": frameworks,
         "top_k": top_k,
         "threshold": matcher.threshold_of(framework),
-        "results": _results(
-            store, matcher, framework, texts, top_k, settings.max_text_chars, session.tr.lang
-        ),
+        "results": results,
+        "not_ready": not_ready,
     }
     name = "search_results.html" if fragment else "search.html"
     return render(request, name, context)

@@ -1,4 +1,5 @@
-// Keyboard shortcuts (a/p/r decide, j/k move, u undo) and live ad-hoc search; no build step.
+// Keyboard shortcuts (a/p/r decide, j/k move, u undo), live ad-hoc search and the home page's
+// index progress; no build step.
 (function () {
   "use strict";
 
@@ -27,6 +28,21 @@
       if (button) button.click();
     });
   }
+
+  // The home page's notice of indexes being built: reloaded every few seconds until done.
+  var indexStatus = document.getElementById("index-status");
+  function building() {
+    return indexStatus.querySelector('[data-state="queued"], [data-state="building"]');
+  }
+  function pollIndex() {
+    if (!building()) return;
+    fetch("/index-status", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) { indexStatus.innerHTML = html; })
+      .catch(function () { /* try again at the next tick */ })
+      .then(function () { if (building()) setTimeout(pollIndex, 3000); });
+  }
+  if (indexStatus) setTimeout(pollIndex, 3000);
 
   var form = document.getElementById("search-form");
   var results = document.getElementById("search-results");
