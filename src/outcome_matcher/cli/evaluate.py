@@ -55,7 +55,7 @@ def evaluate_cli(
         bool | None,
         typer.Option(
             help="score a statement by its language's labels fused with the framework's own "
-            "(default: OUTCOME_MATCHER_LABEL_FUSION, on)"
+            "(default: OUTCOME_MATCHER_LABEL_FUSION, off)"
         ),
     ] = None,
     lexical_analyzers: Annotated[
@@ -68,7 +68,8 @@ def evaluate_cli(
     lexical_other_languages: Annotated[
         bool | None,
         typer.Option(
-            help="BM25 over the other-language labels for sentences in their language "
+            help="BM25 over the other-language labels that have an analyzer, for sentences in "
+            "their language "
             "(default: OUTCOME_MATCHER_LEXICAL_OTHER_LANGUAGES, on)"
         ),
     ] = None,

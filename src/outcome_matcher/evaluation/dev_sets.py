@@ -63,7 +63,7 @@ ESCO_LABELS = (
 # Occupation labels in the users' languages only: the multilingual file's 20 EU languages
 # would add 300,000 vectors for Russian job titles that read none of them.
 OCCUPATION_LABELS = ("esco_labels_ru_kk_uz/esco_labels_ru_kk_uz.csv.gz",)
-# Occupations are indexed by their preferred labels in every language (12,028 vectors); their
+# Occupations are indexed by their preferred labels in every language (11,817 vectors); their
 # 30,000 alternative labels and descriptions are left out to keep a cold run in budget.
 OCCUPATION_FIELDS = ("label", "other_lang_label")
 DECORTE_SETS = {

@@ -146,6 +146,7 @@ class FrameworkIndex:
             "" if kind == "other_lang_label" else meta.lang for kind in row_kind
         ]
         self._groups: dict[str, LanguageGroup] = {}
+        self._fused_languages: tuple[str, ...] | None = None
         self.competency_ids = competency_ids
         self.competency_labels = competency_labels
         self._position = {cid: i for i, cid in enumerate(competency_ids)}
@@ -273,7 +274,10 @@ class FrameworkIndex:
     @property
     def fused_languages(self) -> tuple[str, ...]:
         """Languages other than the framework's that some rows are labels in (sorted)."""
-        return tuple(sorted({lang for lang in self.row_lang if lang and lang != self.meta.lang}))
+        if self._fused_languages is None:
+            own = self.meta.lang
+            self._fused_languages = tuple(sorted({g for g in self.row_lang if g and g != own}))
+        return self._fused_languages
 
     def language_group(self, lang: str) -> LanguageGroup:
         """The rows in `lang` ("" or the framework's language: its own rows), cached."""
