@@ -1,4 +1,4 @@
-"""The load script, bounded: 5 reviewers and 1 designer for 5 s against a real server on
+"""The load script, bounded: 5 reviewers and 1 designer for 15 s against a real server on
 loopback (SQLite), then the lost-update audit."""
 
 from __future__ import annotations
@@ -14,7 +14,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_bounded_load_loses_no_update() -> None:
     cmd = [sys.executable, str(ROOT / "scripts" / "load_test.py")]
-    cmd += ["--reviewers", "5", "--designers", "1", "--seconds", "5"]
+    # No pause before deciding, and 15 s: the server's first review-queue reads do one-time
+    # set-up (about 1 s alone, 4.5 s when six clients arrive at once), and the rest must hold
+    # decisions and stale posts to audit.
+    cmd += ["--reviewers", "5", "--designers", "1", "--seconds", "15", "--think", "0"]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
