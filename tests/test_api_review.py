@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from fastapi.testclient import TestClient
+
 from api_support import STANDARD, decision, force_confidence
-from conftest import ApiEnv
+from conftest import SAMPLE_CATALOGUE_YAML, SAMPLE_FRAMEWORK_CSV, ApiEnv
+from outcome_matcher import services
+from outcome_matcher.app import create_app
+from outcome_matcher.config import Settings
+from outcome_matcher.encoders.base import EmbeddingCache
+from outcome_matcher.encoders.torch import SentenceTransformerEncoder
+from outcome_matcher.store import Store
 
 PARAMS = {"framework": "demo", "standard": STANDARD}
 IDS = {"SD-01", "SD-02", "SD-03", "SD-04"}
@@ -147,3 +156,26 @@ def test_standard_settings_unknown_standard_is_404(api_env: ApiEnv) -> None:
         ).status_code
         == 422
     )
+
+
+def test_the_service_reads_one_review_at_start(tiny_model_dir: Path, tmp_path: Path) -> None:
+    """The lifespan's warm-up scores a programme before the first request, so twenty reviewers
+    arriving at once do not each pay the one-time set-up (their first reads took 4 s)."""
+    encoder = SentenceTransformerEncoder(tiny_model_dir, name="tiny", cache=EmbeddingCache())
+    settings = Settings(data_dir=tmp_path / "data")
+    store = Store.open(settings.db_url, migrate=True)
+    (tmp_path / "fw.csv").write_text(SAMPLE_FRAMEWORK_CSV, encoding="utf-8")
+    (tmp_path / "cat.yaml").write_text(SAMPLE_CATALOGUE_YAML, encoding="utf-8")
+    services.add_framework(
+        store, encoder, settings, name="demo", path=tmp_path / "fw.csv", format="csv"
+    )
+    services.add_catalogue(store, tmp_path / "cat.yaml", name=None, max_chars=2000)
+    outcomes = [o.text for o in store.get_programme_outcomes("BSC-SD", None)]
+    matcher = services.load_matcher(settings, store, encoder)
+    queries = [EmbeddingCache.key(encoder.fingerprint, "query", t) for t in outcomes]
+    assert all(encoder.cache.get(k) is None for k in queries)
+    try:
+        with TestClient(create_app(settings, matcher=matcher, store=store)):
+            assert all(encoder.cache.get(k) is not None for k in queries)
+    finally:
+        store.close()

@@ -40,6 +40,7 @@ from outcome_matcher.errors import IndexNotReadyError, OutcomeMatcherError
 from outcome_matcher.i18n import from_accept_language, normalize, translator
 from outcome_matcher.i18n.errors import error_message
 from outcome_matcher.retrieval.matcher import Matcher
+from outcome_matcher.review.warmup import warm_up
 from outcome_matcher.services import load_matcher
 from outcome_matcher.store import Store
 
@@ -65,6 +66,7 @@ def create_app(
         app.state.matcher = matcher or load_matcher(
             settings, app.state.store, load_encoder(settings)
         )
+        warm_up(app.state.store, app.state.matcher)
         # Jobs a dead server left behind: align resumes, the rest are failed (and again
         # every few seconds, for servers of the same database that die while this one runs).
         # Queued index builds start here too, in threads that stop with the server.
