@@ -157,3 +157,10 @@ def test_suggest_abstains_below_the_threshold_and_ranks_within_a_standard(
     assert len(json.loads(out)["suggestions"]) == 3
     code, _, err = run("suggest", "--framework", "sd", "--standard", "nope", input=line)
     assert code == 2 and "nope" in err
+
+
+def test_adapt_train_needs_an_output_folder() -> None:
+    """A trial run must name its folder: the default used to be the shipped adapter."""
+    result = CliRunner().invoke(app, ["adapt", "train", "--recipe", "synthetic"])
+    assert result.exit_code == 2
+    assert "--output" in result.output

@@ -179,8 +179,12 @@ def _label_neighbours(corpora: Path, adapter: Path) -> dict[str, list[str]]:
 @adapt_app.command("train")
 def adapt_train_cli(
     output: Annotated[
-        Path | None, typer.Option(help="adapter folder to write (default: the shipped one)")
-    ] = None,
+        Path,
+        typer.Option(
+            help="adapter folder to write; required, so that a trial never overwrites the "
+            "shipped adapter by default (pass its folder on purpose to replace it)"
+        ),
+    ],
     corpora: Annotated[Path, typer.Option(help="where ESCO's CSV files live")] = DEFAULT_CORPORA,
     threads: Annotated[int, typer.Option(min=1)] = TrainConfig.threads,
     recipe: Annotated[
@@ -211,6 +215,5 @@ def adapt_train_cli(
         else:
             config = TrainConfig(threads=threads)
         base = build_e5_model(Settings().models_dir / E5_NAME)
-        out = output or adapter_dir(E5_ESCO_NAME)
-        report = train_adapter(base, pairs, out, config, start=begin)
+        report = train_adapter(base, pairs, output, config, start=begin)
     typer.echo(json.dumps(report, indent=2))
