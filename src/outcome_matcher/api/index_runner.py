@@ -8,9 +8,8 @@ import logging
 import threading
 
 from outcome_matcher import services
-from outcome_matcher.api.job_progress import Interrupted, JobProgress, heartbeat
+from outcome_matcher.api.job_progress import Interrupted, JobProgress, running
 from outcome_matcher.config import Settings
-from outcome_matcher.errors import OutcomeMatcherError
 from outcome_matcher.retrieval.index import FrameworkIndex
 from outcome_matcher.retrieval.matcher import Matcher
 from outcome_matcher.services.index_jobs import KIND, index_meta
@@ -34,27 +33,18 @@ def run_index(
     if not isinstance(name, str):
         store.update_job(job.id, state="failed", error="an index job names no framework")
         return
-    beating = heartbeat(store, job.id)
-    try:
-        store.update_job(job.id, state="running")
-        services.reindex_framework(
-            store, matcher.encoder, settings, name, JobProgress(store, job.id, stop)
-        )
+    with running(store, job.id, KIND):
+        try:
+            services.reindex_framework(
+                store, matcher.encoder, settings, name, JobProgress(store, job.id, stop)
+            )
+        except Interrupted:
+            store.update_job(job.id, state="queued")
+            return
         refresh(settings, matcher, [name])
         counts = {**store.get_job(job.id).counts, "eta_seconds": 0}
         store.update_job(job.id, state="done", progress=1.0, counts=counts)
         log.info("index job %s: %s is complete", job.id, name)
-    except Interrupted:
-        store.update_job(job.id, state="queued")
-    except OutcomeMatcherError as error:
-        store.update_job(job.id, state="failed", error=error.message)
-    except Exception:  # a job thread must report, not die silently; details only in the log
-        log.exception("index job %s failed", job.id)
-        store.update_job(
-            job.id, state="failed", error="internal error; the server log has the details"
-        )
-    finally:
-        beating.set()
 
 
 def start_index(

@@ -1,5 +1,5 @@
-"""What every job thread shares: throttled progress with rate and ETA, the heartbeat, and the
-stop a shutting-down server asks for."""
+"""What every job thread shares: throttled progress with rate and ETA, the heartbeat, the stop
+a shutting-down server asks for, and how a job's row records its end."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ import logging
 import math
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from outcome_matcher.errors import OutcomeMatcherError
 from outcome_matcher.store import Store
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 2.0
+INTERNAL_ERROR = "internal error; the server log has the details"
 
 
 class Interrupted(Exception):
@@ -56,3 +59,21 @@ def _beat(store: Store, job_id: str, stop: threading.Event) -> None:
             store.beat(job_id)
         except OutcomeMatcherError as error:  # the database is away: the next beat may work
             log.warning("job %s heartbeat: %s", job_id, error.message)
+
+
+@contextmanager
+def running(store: Store, job_id: str, kind: str) -> Iterator[None]:
+    """The body of a job thread: marked running, with a heartbeat; an error ends it `failed`
+    with the error's message (anything unexpected only in the log: a job thread must report,
+    not die silently). The body records its own success."""
+    beating = heartbeat(store, job_id)
+    try:
+        store.update_job(job_id, state="running")
+        yield
+    except OutcomeMatcherError as error:
+        store.update_job(job_id, state="failed", error=error.message)
+    except Exception:
+        log.exception("%s job %s failed", kind, job_id)
+        store.update_job(job_id, state="failed", error=INTERNAL_ERROR)
+    finally:
+        beating.set()

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from outcome_matcher.api import index_runner
-from outcome_matcher.api.job_progress import JobProgress, heartbeat
+from outcome_matcher.api.job_progress import JobProgress, running
 from outcome_matcher.batch import AlignOptions, align
 from outcome_matcher.config import Settings
 from outcome_matcher.errors import OutcomeMatcherError
@@ -38,10 +38,7 @@ def options_of(params: dict[str, Any]) -> AlignOptions:
 def run_align(job: JobInfo, settings: Settings, store: Store, matcher: Matcher) -> None:
     """Run (or resume) an align job to its end, recording the outcome in the job's row."""
     params = job.params
-    beating = heartbeat(store, job.id)
-    progress = JobProgress(store, job.id)
-    try:
-        store.update_job(job.id, state="running")
+    with running(store, job.id, "align"):
         result = align(
             [Path(p) for p in params["catalogues"]],
             options_of(params),
@@ -49,20 +46,11 @@ def run_align(job: JobInfo, settings: Settings, store: Store, matcher: Matcher) 
             settings=settings,
             store=store,
             encoder=matcher.encoder,
-            progress=progress,
+            progress=JobProgress(store, job.id),
         )
         counts = {**store.get_job(job.id).counts, "result": result.manifest["counts"]}
         counts.update(run_id=result.run_id, eta_seconds=0)
         store.update_job(job.id, state="done", progress=1.0, counts=counts)
-    except OutcomeMatcherError as error:
-        store.update_job(job.id, state="failed", error=error.message)
-    except Exception:  # a job thread must report, not die silently; details only in the log
-        log.exception("align job %s failed", job.id)
-        store.update_job(
-            job.id, state="failed", error="internal error; the server log has the details"
-        )
-    finally:
-        beating.set()
 
 
 def start_align(job: JobInfo, settings: Settings, store: Store, matcher: Matcher) -> None:
