@@ -99,6 +99,12 @@ class Settings(BaseSettings):
         "language by its own-language texts only; off: the best of all vectors (on the dev "
         "sets fusion did not beat it and cost English 0.015 MRR: docs/evaluation.md)",
     )
+    memory: bool = Field(
+        default=False,
+        description="rank suggestions with the k-NN memory of reviewed outcomes where "
+        "`calibrate --memory` fitted and activated one for the framework (off: on the BA "
+        "crosswalk it gave no gain, its concepts are rarely near-duplicates; docs/evaluation.md)",
+    )
     lexical_analyzers: str = Field(
         default="ru=lemma,kk=stem5,uz=stem5",
         description="how BM25 reads words per language, language=analyzer comma-separated "

@@ -15,6 +15,7 @@ from outcome_matcher.api.job_progress import JobProgress, running
 from outcome_matcher.batch import AlignOptions, align
 from outcome_matcher.config import Settings
 from outcome_matcher.errors import OutcomeMatcherError
+from outcome_matcher.learning import remember
 from outcome_matcher.retrieval.matcher import Matcher
 from outcome_matcher.store import JobInfo, Store
 
@@ -89,10 +90,13 @@ def watch(
     matcher: Matcher,
     stop: threading.Event,
     started: list[threading.Thread] | None = None,
+    memories_seen: dict[str, tuple[int, float]] | None = None,
 ) -> None:
     """At start, then every few seconds (a server of the same database may die): recover stale
     jobs, start queued index builds (their threads go to `started`, for the shutdown to wait
-    on), load indexes another process completed."""
+    on), load indexes another process completed, rebuild decision memories whose decisions
+    changed (OUTCOME_MATCHER_MEMORY)."""
+    seen = memories_seen if memories_seen is not None else {}
     while True:
         try:
             for job in recover(settings, store, matcher):
@@ -101,6 +105,8 @@ def watch(
             if started is not None:
                 started.extend(threads)
             index_runner.refresh(settings, matcher)
+            if settings.memory:
+                remember.refresh_memories(store, matcher, settings.data_dir, seen)
         except OutcomeMatcherError as error:
             log.warning("job recovery: %s", error.message)
         if stop.wait(STALE_AFTER.total_seconds() / 2):

@@ -39,6 +39,7 @@ from outcome_matcher.encoders import load_encoder, set_threads
 from outcome_matcher.errors import IndexNotReadyError, OutcomeMatcherError
 from outcome_matcher.i18n import from_accept_language, normalize, translator
 from outcome_matcher.i18n.errors import error_message
+from outcome_matcher.learning.remember import refresh_memories
 from outcome_matcher.retrieval.matcher import Matcher
 from outcome_matcher.review.warmup import warm_up
 from outcome_matcher.services import load_matcher
@@ -66,13 +67,18 @@ def create_app(
         app.state.matcher = matcher or load_matcher(
             settings, app.state.store, load_encoder(settings)
         )
+        # Decision memories (OUTCOME_MATCHER_MEMORY): built now, rebuilt by the job watcher
+        # when decisions change; `seen` is what they were built from.
+        seen: dict[str, tuple[int, float]] = {}
+        if settings.memory:
+            refresh_memories(app.state.store, app.state.matcher, settings.data_dir, seen)
         warm_up(app.state.store, app.state.matcher)
         # Jobs a dead server left behind: align resumes, the rest are failed (and again
         # every few seconds, for servers of the same database that die while this one runs).
         # Queued index builds start here too, in threads that stop with the server.
         stop = threading.Event()
         builds: list[threading.Thread] = []
-        args = (settings, app.state.store, app.state.matcher, stop, builds)
+        args = (settings, app.state.store, app.state.matcher, stop, builds, seen)
         watcher = threading.Thread(target=job_runner.watch, args=args, name="jobs", daemon=True)
         watcher.start()
         try:

@@ -9,6 +9,7 @@ import typer
 from outcome_matcher.cli._util import app, errors, open_in, open_out, opened_store
 from outcome_matcher.config import Settings
 from outcome_matcher.encoders import load_encoder
+from outcome_matcher.learning.remember import load_memory
 from outcome_matcher.retrieval.suggest import read_suggest_input, result_line, suggest
 from outcome_matcher.services import load_matcher, standard_requirements
 
@@ -35,6 +36,8 @@ def suggest_cli(
     settings = Settings()
     with errors(), opened_store(settings) as store, open_in(input) as src, open_out(output) as dst:
         matcher = load_matcher(settings, store, load_encoder(settings), frameworks=[framework])
+        if settings.memory:
+            load_memory(store, matcher, settings.data_dir, framework)
         among = standard_requirements(store, framework, standard) if standard else None
         for result in suggest(
             matcher,

@@ -26,6 +26,8 @@ class DecidedCandidate:
     competency_id: str
     candidate: Candidate
     accepted: bool
+    outcome_id: str = ""  # the module's best outcome for the competency: the link's evidence
+    outcome_text: str = ""
 
 
 def current_decisions(
@@ -72,6 +74,8 @@ def decided_candidates(
                     d.competency_id,
                     Candidate(cell.score, gap, rank),
                     d.verdict in POSITIVE,
+                    cell.outcome_id,
+                    cell.outcome_text,
                 )
             )
     return out

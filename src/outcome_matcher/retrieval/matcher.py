@@ -16,9 +16,13 @@ from outcome_matcher.retrieval.calibration import Calibration, candidates_of
 from outcome_matcher.retrieval.hybrid import HybridRanker
 from outcome_matcher.retrieval.index import FrameworkIndex, Hit
 from outcome_matcher.retrieval.lexical import parse_analyzers
+from outcome_matcher.retrieval.memory import DecisionMemory, Fusion
 from outcome_matcher.retrieval.readiness import IndexStatus
 from outcome_matcher.schemas import ModuleMatch, ModuleSuggestion, Suggestion
 from outcome_matcher.text import detect_language
+
+# How deep the memory re-ranks (as deep as the decided candidates' ranks: learning.decided).
+MEMORY_DEPTH = 50
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,9 @@ class Matcher:
         self.lexical_sentences_only = lexical_sentences_only
         # A deployment's own refit per framework (services.calibration_for), over `calibration`.
         self.framework_calibrations: dict[str, Calibration] = {}
+        # Ranking that remembers (retrieval.memory), per framework where one was fitted and
+        # activated (learning.remember, with OUTCOME_MATCHER_MEMORY on).
+        self.memories: dict[str, tuple[DecisionMemory, Fusion]] = {}
         self.indexes: dict[str, FrameworkIndex] = {}
         self._hybrid: dict[str, HybridRanker] = {}
         # Frameworks whose index could not be used, with the reason to report when asked for.
@@ -195,17 +202,22 @@ class Matcher:
             return []
         queries = self.encoder.encode_queries(texts)
         langs = [detect_language(t) for t in texts] if self.lexical or self.label_fusion else None
+        remembered = self.memories.get(framework) if among is None else None
+        # The memory re-ranks a deeper list, so that it can lift a competency from below top_k.
+        k = max(top_k, MEMORY_DEPTH) if remembered else top_k
         if among is not None:
             hits = index.search_among(queries, among, top_k)
         elif self.lexical:
             hits = self._hybrid_ranker(framework).rank(
-                queries, texts, top_k, langs=langs, by_language=self.label_fusion
+                queries, texts, k, langs=langs, by_language=self.label_fusion
             )
         elif self.label_fusion and langs is not None:
-            hits = index.search_languages(queries, langs, top_k)
+            hits = index.search_languages(queries, langs, k)
         else:
-            hits = index.search(queries, top_k)
+            hits = index.search(queries, k)
         rows = [self._suggestions(row, framework) for row in hits]
+        if remembered is not None:
+            rows = [row[:top_k] for row in _remembered(rows, queries, *remembered)]
         if abstain:
             rows = [[s for s in row if self.adequate(s, framework)] for row in rows]
         return rows
@@ -314,6 +326,24 @@ def _best_per_module(
                 evidence=ev,
             )
     return sorted(best.values(), key=lambda m: (-m.score, m.module_code))[:top_k]
+
+
+def _remembered(
+    rows: list[list[Suggestion]],
+    queries: np.ndarray,
+    memory: DecisionMemory,
+    fusion: Fusion,
+) -> list[list[Suggestion]]:
+    """Rows re-ordered by the fused probability of the model's features and the memory's
+    votes, which becomes the confidence (it is fitted on decisions, as a calibration is)."""
+    signals = memory.signals(queries, [[s.competency_id for s in row] for row in rows])
+    out = []
+    for row, row_signals in zip(rows, signals, strict=True):
+        features = candidates_of([s.score for s in row])
+        fused = [fusion.probability(c, sig) for c, sig in zip(features, row_signals, strict=True)]
+        order = sorted(range(len(row)), key=lambda i: (-fused[i], i))
+        out.append([row[i].model_copy(update={"confidence": round(fused[i], 6)}) for i in order])
+    return out
 
 
 def _check_texts(texts: Sequence[str]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -251,6 +251,14 @@ class DecisionsRepo(StoreBase):
             if limit is not None:
                 stmt = stmt.limit(limit)
             return _query(s, stmt)
+
+    def latest_decision_id(self, framework: str) -> int:
+        """The newest decision's id on the framework (0 for none): what changed since a read."""
+        with self._read() as s:
+            found = s.scalar(
+                select(func.max(DecisionRow.id)).where(DecisionRow.framework == framework)
+            )
+            return int(found or 0)
 
     def current_decisions(
         self,
