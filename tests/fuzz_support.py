@@ -94,16 +94,20 @@ def fuzz_stateful(
     report = FuzzReport()
     for role, role_headers in headers.items():
         machine = _machine(schema.as_state_machine(), role, role_headers, report)
-        machine.run(
-            settings=settings(
-                max_examples=max_examples,
-                stateful_step_count=steps,
-                deadline=None,
-                database=None,
-                derandomize=True,
-                suppress_health_check=list(HealthCheck),
+        try:
+            machine.run(
+                settings=settings(
+                    max_examples=max_examples,
+                    stateful_step_count=steps,
+                    deadline=None,
+                    database=None,
+                    derandomize=True,
+                    suppress_health_check=list(HealthCheck),
+                )
             )
-        )
+        except Exception as error:  # the app raised (a 500 in a server): report, go on
+            first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            report.failures.append(f"{role} (sequence): {type(error).__name__}: {first}")
     return report
 
 

@@ -120,3 +120,36 @@ def test_suggestions_within_a_standard_and_abstaining(api_env: ApiEnv) -> None:
     [kept] = api_env.client.post("/suggestions", json=plain, headers=headers).json()
     assert len(kept["suggestions"]) == 3
     matcher_of(api_env).calibration = None
+
+
+def test_numbers_beyond_the_database_are_refused_by_name(api_env: ApiEnv) -> None:
+    """Found by the long fuzz run: an offset or version past 64 bits reached SQLite (500)."""
+    huge = str(2**64)
+    cases = [
+        ("designer", "GET", "/jobs", {"offset": huge}, None, "offset"),
+        ("auditor", "GET", "/micro-qualifications/x", {"version": huge}, None, "version"),
+        ("reviewer", "POST", "/decisions", None, {
+            "programme": "BSC-SD", "module": "DB", "framework": "demo", "competency_id": "SD-01",
+            "verdict": "rejected", "reason": "r", "expected_version": 2**64,
+        }, "expected_version"),
+    ]  # fmt: skip
+    for role, method, path, params, body, field in cases:
+        response = api_env.client.request(
+            method, path, params=params, json=body, headers=api_env.auth(role)
+        )
+        assert response.status_code == 422, (path, response.text)
+        assert response.json()["field"].endswith(field)
+
+
+def test_every_file_route_documents_its_content_types(api_env: ApiEnv) -> None:
+    """Found by the long fuzz run: the HTML one-pager came back as an undocumented type."""
+    paths = api_env.client.get("/openapi.json").json()["paths"]
+    documented = {
+        "/micro-qualifications/{key}/export": {"application/ld+json", "text/html"},
+        "/decisions/export": {"text/csv", "text/turtle", "application/ld+json"},
+        "/programmes/{programme}/report": {"text/html", "text/csv", "application/json"},
+        "/programmes/{programme}/report/pictures/{kind}": {"image/png", "image/svg+xml"},
+    }
+    for path, types in documented.items():
+        content = paths[path]["get"]["responses"]["200"]["content"]
+        assert types <= set(content), path

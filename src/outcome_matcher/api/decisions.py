@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, UploadFile
 from fastapi.responses import Response
 
 from outcome_matcher.api.deps import CurrentUser, Decider, MatcherDep, SettingsDep, StoreDep
+from outcome_matcher.api.error_bodies import file_responses
 from outcome_matcher.fileio.uploads import check_upload
 from outcome_matcher.review import interchange
 from outcome_matcher.review.decisions import record_decision
@@ -66,7 +67,11 @@ def get_flagged(
     return store.flagged_decisions(programme=programme, framework=framework, catalogue=catalogue)
 
 
-@router.get("/export", response_class=Response)
+@router.get(
+    "/export",
+    response_class=Response,
+    responses=file_responses((m for m, _ in MEDIA_TYPES.values()), "the mapping table"),
+)
 def export_decisions(
     programme: str,
     framework: str,

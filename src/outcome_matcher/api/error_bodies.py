@@ -1,7 +1,9 @@
-"""The one error body of the API, documented for every status it can answer with."""
+"""The one error body of the API, documented for every status it can answer with, and the
+documented content of the routes that answer with a file."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from fastapi import Request
@@ -74,3 +76,10 @@ async def http_error(request: Request, error: StarletteHTTPException) -> JSONRes
     field = "body" if error.status_code == 400 else "path"
     body = ErrorBody(error=code, message=str(error.detail), field=field).model_dump()
     return JSONResponse(status_code=error.status_code, content=body, headers=error.headers)
+
+
+def file_responses(media_types: Iterable[str], description: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI for a 200 that is a file in one of `media_types` (parameters such as charset
+    dropped), so that clients and the fuzzer know every content type the route sends."""
+    content: dict[str, Any] = {media.split(";")[0].strip(): {} for media in media_types}
+    return {200: {"description": description, "content": content}}

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from outcome_matcher.api import job_runner
 from outcome_matcher.api.deps import Designer, MatcherDep, SettingsDep, StoreDep
 from outcome_matcher.api.import_paths import imported_file
+from outcome_matcher.schemas import MAX_DB_INT
 from outcome_matcher.services import standard_requirements
 from outcome_matcher.store import JobInfo
 from outcome_matcher.store.jobs import MAX_PAGE
@@ -25,7 +26,7 @@ class AlignJobCreate(BaseModel):
     framework: str
     standard: str | None = None
     top_k: int = Field(default=10, ge=1, le=200)
-    chunk_size: int = Field(default=1000, ge=1)
+    chunk_size: int = Field(default=1000, ge=1, le=1_000_000)
     store: bool = False
 
 
@@ -102,7 +103,7 @@ def list_jobs(
     store: StoreDep,
     user: Designer,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_DB_INT)] = 0,
 ) -> JobPage:
     """Jobs of this store, newest first, a page at a time (admin or designer)."""
     jobs, total = store.list_jobs(limit=limit, offset=offset)

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from outcome_matcher.api.deps import CurrentUser, Designer, MatcherDep, StoreDep, require_role
+from outcome_matcher.api.error_bodies import file_responses
 from outcome_matcher.errors import InputError
 from outcome_matcher.microquals.check import CheckReport
 from outcome_matcher.microquals.credentials import read_credential
@@ -21,6 +22,7 @@ from outcome_matcher.microquals.workflows import (
     design,
     recognise_against,
 )
+from outcome_matcher.schemas import MAX_DB_INT
 from outcome_matcher.schemas.micro_qualification import MicroQualification
 from outcome_matcher.store import UserInfo
 from outcome_matcher.store.microquals import MicroQualificationRecord
@@ -127,7 +129,10 @@ def recognise(
 
 @router.get("/{key}", responses=_ERR)
 def get(
-    key: str, store: StoreDep, user: CurrentUser, version: int | None = None
+    key: str,
+    store: StoreDep,
+    user: CurrentUser,
+    version: Annotated[int | None, Query(ge=1, le=MAX_DB_INT)] = None,
 ) -> MicroQualificationRecord:
     return store.get_micro_qualification(key, version)
 
@@ -157,7 +162,11 @@ def publish_route(key: str, store: StoreDep, user: Designer) -> MicroQualificati
     return publish(store, key, caller=user)
 
 
-@router.get("/{key}/export", responses=_ERR)
+@router.get(
+    "/{key}/export",
+    response_class=Response,
+    responses={**_ERR, **file_responses(MEDIA_TYPES.values(), "ELM 3, OB 3.0 or HTML")},
+)
 def export(
     key: str,
     store: StoreDep,

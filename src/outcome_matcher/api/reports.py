@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from outcome_matcher.api.deps import CurrentUser, MatcherDep, StoreDep
+from outcome_matcher.api.error_bodies import file_responses
 from outcome_matcher.reports.build import build_report, report_language
 from outcome_matcher.reports.plots import PictureFormat
 from outcome_matcher.reports.render import (
@@ -36,7 +37,13 @@ def _file(data: bytes, name: str, format: str) -> Response:
     )
 
 
-@router.get("/programmes/{programme}/report")
+@router.get(
+    "/programmes/{programme}/report",
+    response_class=Response,
+    responses=file_responses(
+        (MEDIA_TYPES[f] for f in ("html", "xlsx", "csv", "json")), "the report file"
+    ),
+)
 def programme_report(
     programme: str,
     framework: str,
@@ -61,7 +68,11 @@ def programme_report(
     return _file(render(report, format, lang=chosen), f"{programme}-report", format)
 
 
-@router.get("/programmes/{programme}/report/pictures/{kind}")
+@router.get(
+    "/programmes/{programme}/report/pictures/{kind}",
+    response_class=Response,
+    responses=file_responses((MEDIA_TYPES[f] for f in ("png", "svg")), "the picture"),
+)
 def programme_report_picture(
     programme: str,
     kind: PictureKind,

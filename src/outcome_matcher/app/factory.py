@@ -71,7 +71,10 @@ def create_app(
         # when decisions change; `seen` is what they were built from.
         seen: dict[str, tuple[int, float]] = {}
         if settings.memory:
-            refresh_memories(app.state.store, app.state.matcher, settings.data_dir, seen)
+            try:
+                refresh_memories(app.state.store, app.state.matcher, settings.data_dir, seen)
+            except OutcomeMatcherError as exc:  # e.g. the database is down: the watcher retries
+                log.warning("decision memories not loaded: %s", exc)
         warm_up(app.state.store, app.state.matcher)
         # Jobs a dead server left behind: align resumes, the rest are failed (and again
         # every few seconds, for servers of the same database that die while this one runs).

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 
-from outcome_matcher.errors import OutcomeMatcherError
+from outcome_matcher.errors import IndexNotReadyError, OutcomeMatcherError
 from outcome_matcher.retrieval.matcher import Matcher
 from outcome_matcher.review.programme import load_review, review_queue
 from outcome_matcher.services.labels import all_local_labels
@@ -23,11 +23,21 @@ log = logging.getLogger(__name__)
 def warm_up(store: Store, matcher: Matcher) -> float:
     """Encode one query and read one programme's review queue; returns the seconds spent.
 
-    Best effort: a store with no programme or a framework whose index is still building is
-    skipped (the warm-up must never keep the service from starting).
+    Best effort: an empty store, a framework whose index is still building or a database
+    that is down is skipped (the warm-up must never keep the service from starting).
     """
     started = time.perf_counter()
     matcher.encoder.encode_queries(["warm-up"])
+    try:
+        _read_one_review(store, matcher)
+    except OutcomeMatcherError as exc:
+        log.warning("warm-up skipped: %s", exc)
+    seconds = time.perf_counter() - started
+    log.info("warm-up took %.2fs", seconds)
+    return seconds
+
+
+def _read_one_review(store: Store, matcher: Matcher) -> None:
     programmes = store.list_programmes()
     for framework in store.list_frameworks() if programmes else []:
         standards = store.list_standards(framework.name, limit=1)
@@ -43,14 +53,11 @@ def warm_up(store: Store, matcher: Matcher) -> float:
                 standard=standards[0].key,
                 catalogue=p.catalogue,
             )
-        except OutcomeMatcherError as exc:  # e.g. the framework's index is not ready yet
+        except IndexNotReadyError as exc:
             log.info("warm-up skipped %s: %s", framework.name, exc)
             continue
         queue = review_queue(review)
         ids = list(dict.fromkeys(item.cell.competency_id for item in queue[:20]))
         # The queue pages also show each requirement's label in the reader's language.
         all_local_labels(store, framework.name, store.get_competencies(framework.name, ids))
-        break
-    seconds = time.perf_counter() - started
-    log.info("warm-up took %.2fs", seconds)
-    return seconds
+        return

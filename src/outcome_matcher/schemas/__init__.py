@@ -9,6 +9,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# The largest number every store's integer columns hold (PostgreSQL INTEGER): versions, ids
+# and offsets from clients are bounded by it, so a huge one is a 422, never a driver error.
+MAX_DB_INT = 2**31 - 1
+
 CompetencyType = Literal["knowledge", "skill", "competence"]
 FrameworkFormat = Literal["esco", "onet", "csv", "jsonl", "case", "profstandard", "table"]
 # What a competency text is, in a professional standard: трудовое действие, необходимое умение,

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from outcome_matcher.errors import InputError
+from outcome_matcher.schemas import MAX_DB_INT
 
 Relation = Literal["exact", "close", "broad", "narrow", "related"]
 OutcomeKind = Literal["knowledge", "skill", "competence", "mastery"]
@@ -130,7 +131,7 @@ class MicroQualification(_Model):
     targets: TargetSet | None = None
     sources: list[SourceModule] = []
     status: Status = "draft"
-    version: int = Field(default=1, ge=1)
+    version: int = Field(default=1, ge=1, le=MAX_DB_INT)
     owner: str | None = None
 
     def missing_mandatory(self) -> list[str]:

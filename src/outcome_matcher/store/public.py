@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from outcome_matcher.schemas import FrameworkFormat, OutcomeKind
+from outcome_matcher.schemas import MAX_DB_INT, FrameworkFormat, OutcomeKind
 from outcome_matcher.schemas.labels import ReviewableLang
 
 Role = Literal["admin", "designer", "reviewer", "auditor"]
@@ -177,7 +177,7 @@ class DecisionCreate(BaseModel):
     reason: str = ""
     evidence_outcome: str | None = Field(default=None, description="outcome key of the module")
     expected_version: int = Field(
-        ge=0, description="the link version the reviewer saw; 0 when there was none"
+        ge=0, le=MAX_DB_INT, description="the link version the reviewer saw; 0 when there was none"
     )
 
     @model_validator(mode="after")
@@ -226,7 +226,9 @@ class LabelReviewCreate(BaseModel):
     label: str = Field(min_length=1, max_length=MAX_LABEL_CHARS)
     reason: str = Field(min_length=1, max_length=MAX_REASON_CHARS)
     expected_version: int = Field(
-        ge=0, description="the label's review version the reviewer saw; 0 when never reviewed"
+        ge=0,
+        le=MAX_DB_INT,
+        description="the label's review version the reviewer saw; 0 when never reviewed",
     )
 
     @field_validator("label", "reason")
