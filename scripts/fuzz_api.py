@@ -85,6 +85,8 @@ def _print(phase: str, report: FuzzReport, seconds: float) -> None:
     print(f"  failures: {len(report.failures)}")
     for failure in report.failures:
         print("    " + failure)
+    for note in report.notes:
+        print("  note: " + note)
 
 
 if __name__ == "__main__":
