@@ -201,6 +201,9 @@ class OnnxEncoder:
         self._session = _session(self.directory / ONNX_FILE, threads)
         self._inputs = {i.name for i in self._session.get_inputs()}
         self.dim = int(self._session.get_outputs()[0].shape[-1])
+        # A static build (onnx_static) ends at the hidden state: batches of equal token
+        # length, pooled per row, so a vector does not depend on its batch-mates.
+        self.batch_independent = info.get("output") == "hidden"
 
     def __repr__(self) -> str:
         return f"OnnxEncoder(name={self.name!r}, fingerprint={self.fingerprint!r})"
@@ -218,18 +221,36 @@ class OnnxEncoder:
         out = np.empty((len(items), self.dim), dtype=np.float32)
         keys = [self.cache.key(self.fingerprint, kind, t) for t in items]
         missing = [i for i, key in enumerate(keys) if not _fill(out, i, self.cache.get(key))]
-        # Similar lengths in one batch waste less padding; positions keep the caller's order.
-        missing.sort(key=lambda i: len(items[i]))
-        for start in range(0, len(missing), self.batch_size):
-            chunk = missing[start : start + self.batch_size]
+        for chunk in self._batches(items, missing, kind):
             vectors = self.run([items[i] for i in chunk], kind)
             for i, vec in zip(chunk, vectors, strict=True):
                 out[i] = vec
                 self.cache.put(keys[i], vec.copy())
         return out
 
+    def _batches(self, items: list[str], missing: list[int], kind: Kind) -> list[list[int]]:
+        """Positions to encode together: equal token lengths (static), similar (dynamic)."""
+        if self.batch_independent:
+            prefix = self.prompts.get(kind, "")
+            prefixed = [prefix + items[i] for i in missing]
+            groups = length_groups(self._tokenizer, prefixed)
+            return [
+                [missing[j] for j in group[start : start + self.batch_size]]
+                for group in groups.values()
+                for start in range(0, len(group), self.batch_size)
+            ]
+        # Similar lengths in one batch waste less padding; positions keep the caller's order.
+        missing.sort(key=lambda i: len(items[i]))
+        return [
+            missing[start : start + self.batch_size]
+            for start in range(0, len(missing), self.batch_size)
+        ]
+
     def run(self, texts: list[str], kind: Kind) -> NDArray[np.float32]:
-        """Embed one batch as it comes: no cache, no reordering."""
+        """Embed one batch as it comes: no cache, no reordering.
+
+        A static build needs texts of equal token length here (what `_batches` gives).
+        """
         prefix = self.prompts.get(kind, "")
         encodings = self._tokenizer.encode_batch([prefix + t for t in texts])
         feeds = {
@@ -238,7 +259,33 @@ class OnnxEncoder:
             "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
         }
         (vectors,) = self._session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})
+        if self.batch_independent:
+            if not bool(feeds["attention_mask"].all()):
+                raise ValueError("a static ONNX batch must hold texts of one token length")
+            return pool_rows(np.asarray(vectors, dtype=np.float32))
         return np.asarray(vectors, dtype=np.float32)
+
+
+def length_groups(tokenizer: Any, texts: list[str]) -> dict[int, list[int]]:
+    """Positions of `texts` by token count (padding not counted), shortest first."""
+    groups: dict[int, list[int]] = {}
+    for i, encoding in enumerate(tokenizer.encode_batch(texts)):
+        groups.setdefault(sum(encoding.attention_mask), []).append(i)
+    return dict(sorted(groups.items()))
+
+
+def pool_rows(hidden: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Mean over the tokens (no padding), L2-normalised, one row at a time.
+
+    A reduction over the whole batch may round differently with its shape; per row, a
+    row's bytes depend on that row alone.
+    """
+    out = np.empty((hidden.shape[0], hidden.shape[2]), dtype=np.float32)
+    count = np.float32(hidden.shape[1])
+    for i in range(hidden.shape[0]):
+        mean = hidden[i].sum(axis=0, dtype=np.float32) / count
+        out[i] = mean / np.float32(np.sqrt(np.dot(mean, mean)))
+    return out
 
 
 def _fill(out: NDArray[np.float32], i: int, vec: NDArray[np.float32] | None) -> bool:
