@@ -4,9 +4,10 @@
 An accepted link for an outcome lifts that competency for other outcomes that are
 near-duplicates of it (other universities' versions of the same course), a rejected one lowers
 it. The fusion's weights are fitted on the decisions outside a held-out ~30% of the programmes
-(each decision's memory signal leaves its own outcome out) and activated only when they rank
-the held-out programmes' decisions better (ROC AUC) than the calibration in force; the held-out
-programmes play new universities, whose outcomes the memory has never seen.
+(each decision's memory signal leaves out its own programme's outcome, not its twins) and
+activated only when they rank the held-out programmes' decisions better (ROC AUC) than the
+calibration in force; the held-out programmes play new universities, whose outcomes the memory
+has never seen.
 """
 
 from __future__ import annotations
@@ -90,6 +91,14 @@ def roc_auc(scores: Sequence[float], accepted: Sequence[bool]) -> float:
     return float(wins) / (len(pos) * len(neg))
 
 
+def _confidence_or_score(matcher: Matcher, c: DecidedCandidate, framework: str) -> float:
+    """What ranks a link today: its calibrated confidence, or its score without a calibration."""
+    found = matcher.confidence(
+        c.candidate.score, gap=c.candidate.gap, rank=c.candidate.rank, framework=framework
+    )
+    return c.candidate.score if found is None else found
+
+
 def fit_memory(
     store: Store,
     matcher: Matcher,
@@ -120,13 +129,7 @@ def fit_memory(
         fitted_on=f"{len(fit)} decisions on {framework}, {now[:10]}",
     )
     truth = [c.accepted for c in held]
-    before = [
-        matcher.confidence(
-            c.candidate.score, gap=c.candidate.gap, rank=c.candidate.rank, framework=framework
-        )
-        or c.candidate.score
-        for c in held
-    ]
+    before = [_confidence_or_score(matcher, c, framework) for c in held]
     signals = _signals(matcher, memory, held, leave_out=False)
     after = [fusion.probability(c.candidate, s) for c, s in zip(held, signals, strict=True)]
     auc_before, auc_after = roc_auc(before, truth), roc_auc(after, truth)
