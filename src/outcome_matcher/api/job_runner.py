@@ -109,5 +109,7 @@ def watch(
                 remember.refresh_memories(store, matcher, settings.data_dir, seen)
         except OutcomeMatcherError as error:
             log.warning("job recovery: %s", error.message)
+        except Exception:  # the watcher must outlive any one pass; the details go to the log
+            log.exception("job watcher pass failed")
         if stop.wait(STALE_AFTER.total_seconds() / 2):
             return
