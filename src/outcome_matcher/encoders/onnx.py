@@ -35,7 +35,7 @@ _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 def build_onnx_model(model_dir: Path, target: Path, *, force: bool = False) -> Path:
     """Export a sentence-transformers BERT (mean pooling, normalised) to int8 ONNX in `target`."""
     source = model_fingerprint(model_dir)
-    if not force and _up_to_date(target, source):
+    if not force and _up_to_date(target, source, recipe_version=RECIPE_VERSION):
         return target
     started = time.perf_counter()
     with atomic_directory(target) as tmp:
@@ -57,29 +57,33 @@ def build_onnx_model(model_dir: Path, target: Path, *, force: bool = False) -> P
     return target
 
 
-def _up_to_date(target: Path, source: str) -> bool:
+def _up_to_date(target: Path, source: str, **expected: object) -> bool:
+    """A complete build of `source` whose build info has the `expected` recipe fields."""
     info_path = target / BUILD_INFO
     files = (info_path, target / ONNX_FILE, target / ONNX_DATA)
     if not all(f.is_file() for f in files):
         return False
     info = json.loads(info_path.read_text(encoding="utf-8"))
-    return bool(
-        info.get("source_fingerprint") == source and info.get("recipe_version") == RECIPE_VERSION
-    )
+    wanted = {"source_fingerprint": source, **expected}
+    return all(info.get(key) == value for key, value in wanted.items())
 
 
-def _export_fp32(model_dir: Path, path: Path) -> tuple[int, dict[str, str]]:
-    """Trace BERT + mean pooling + L2 normalisation into one ONNX graph."""
+def _export_fp32(model_dir: Path, path: Path, *, pool: bool = True) -> tuple[int, dict[str, str]]:
+    """Trace BERT + mean pooling + L2 normalisation into one ONNX graph (output `embedding`);
+    without `pool`, BERT up to its last hidden state (output `hidden`, pooled outside)."""
     import torch
     from sentence_transformers import SentenceTransformer
     from torch.jit._trace import TracerWarning
 
     st = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
     _check_pipeline(st)
-    wrapper = _pooled(st[0].auto_model).eval()
+    wrapper = _exported_module()(st[0].auto_model, pool).eval()
     dummy = {name: torch.ones((2, 8), dtype=torch.int64) for name in _INPUTS}
     dummy["token_type_ids"] = torch.zeros((2, 8), dtype=torch.int64)
-    axes = {name: {0: "batch", 1: "tokens"} for name in _INPUTS}
+    output = "embedding" if pool else "hidden"
+    axes = {name: {0: "batch", 1: "tokens"} for name in (*_INPUTS, output)}
+    if pool:
+        axes[output] = {0: "batch"}
     # The tracer warns about Python-level shape checks in transformers' attention code; the
     # dynamic axes cover them, and the agreement test checks the exported graph.
     with torch.no_grad(), warnings.catch_warnings():
@@ -92,8 +96,8 @@ def _export_fp32(model_dir: Path, path: Path) -> tuple[int, dict[str, str]]:
             (dummy["input_ids"], dummy["attention_mask"], dummy["token_type_ids"]),
             str(path),
             input_names=list(_INPUTS),
-            output_names=["embedding"],
-            dynamic_axes={**axes, "embedding": {0: "batch"}},
+            output_names=[output],
+            dynamic_axes=axes,
             opset_version=OPSET,
             dynamo=False,  # the dynamo exporter needs onnxscript, which is not in the pinned stack
         )
@@ -112,13 +116,13 @@ def _check_pipeline(st: Any) -> None:
         raise ModelNotBuiltError(f"cannot export pooling mode {pooling!r}: only mean pooling")
 
 
-def _pooled_module() -> type:
+def _exported_module() -> type:
     import torch
 
-    class Pooled(torch.nn.Module):
-        def __init__(self, bert: torch.nn.Module) -> None:
+    class Exported(torch.nn.Module):
+        def __init__(self, bert: torch.nn.Module, pool: bool) -> None:
             super().__init__()
-            self.bert = bert
+            self.bert, self.pool = bert, pool
 
         def forward(
             self,
@@ -129,16 +133,14 @@ def _pooled_module() -> type:
             out = self.bert(
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             )
+            if not self.pool:  # a constant while tracing: the graph has one branch
+                return out.last_hidden_state  # type: ignore[no-any-return]
             mask = attention_mask.unsqueeze(-1).to(out.last_hidden_state.dtype)
             summed = (out.last_hidden_state * mask).sum(dim=1)
             mean = summed / mask.sum(dim=1).clamp(min=1e-9)
             return torch.nn.functional.normalize(mean, p=2.0, dim=1)
 
-    return Pooled
-
-
-def _pooled(bert: Any) -> Any:
-    return _pooled_module()(bert)
+    return Exported
 
 
 def _quantise(source: Path, target: Path) -> None:

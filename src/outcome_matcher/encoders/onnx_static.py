@@ -15,7 +15,6 @@ import logging
 import shutil
 import tempfile
 import time
-import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,12 +25,12 @@ from numpy.typing import NDArray
 from outcome_matcher.encoders.base import model_fingerprint
 from outcome_matcher.encoders.onnx import (
     BUILD_INFO,
-    ONNX_DATA,
     ONNX_FILE,
     OPSET,
-    _check_pipeline,
+    _export_fp32,
     _externalise,
     _tokenizer,
+    _up_to_date,
     length_groups,
 )
 from outcome_matcher.errors import ModelNotBuiltError
@@ -41,7 +40,6 @@ log = logging.getLogger(__name__)
 
 RECIPE = "static-qdq"
 STATIC_RECIPE_VERSION = 1
-_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 CALIBRATION_BATCH = 16
 
 
@@ -61,11 +59,13 @@ def build_static_onnx_model(
     if not calibration_texts:
         raise ModelNotBuiltError("static quantisation needs calibration texts")
     source = model_fingerprint(model_dir)
-    if not force and _up_to_date(target, source):
+    if not force and _up_to_date(
+        target, source, recipe=RECIPE, recipe_version=STATIC_RECIPE_VERSION
+    ):
         return target
     started = time.perf_counter()
     with atomic_directory(target) as tmp:
-        max_length, prompts = _export_hidden(model_dir, tmp / "model.fp32.onnx")
+        max_length, prompts = _export_fp32(model_dir, tmp / "model.fp32.onnx", pool=False)
         tokenizer = _tokenizer(model_dir / "tokenizer.json", max_length)
         _quantise_static(
             tmp / "model.fp32.onnx", tmp / "model.int8.qdq.onnx", tokenizer, calibration_texts
@@ -90,69 +90,6 @@ def build_static_onnx_model(
         (tmp / BUILD_INFO).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     log.info("built static int8 ONNX model at %s in %.1fs", target, time.perf_counter() - started)
     return target
-
-
-def _up_to_date(target: Path, source: str) -> bool:
-    info_path = target / BUILD_INFO
-    if not all(f.is_file() for f in (info_path, target / ONNX_FILE, target / ONNX_DATA)):
-        return False
-    info = json.loads(info_path.read_text(encoding="utf-8"))
-    return bool(
-        info.get("source_fingerprint") == source
-        and info.get("recipe") == RECIPE
-        and info.get("recipe_version") == STATIC_RECIPE_VERSION
-    )
-
-
-def _export_hidden(model_dir: Path, path: Path) -> tuple[int, dict[str, str]]:
-    """Trace BERT up to its last hidden state; pooling happens per row outside the graph."""
-    import torch
-    from sentence_transformers import SentenceTransformer
-    from torch.jit._trace import TracerWarning
-
-    st = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
-    _check_pipeline(st)
-    wrapper = _hidden_module()(st[0].auto_model).eval()
-    dummy = torch.ones((2, 8), dtype=torch.int64)
-    axes = {name: {0: "batch", 1: "tokens"} for name in (*_INPUTS, "hidden")}
-    with torch.no_grad(), warnings.catch_warnings():
-        warnings.simplefilter("ignore", TracerWarning)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        warnings.filterwarnings("ignore", category=UserWarning, module="torch.onnx")
-        torch.onnx.export(
-            wrapper,
-            (dummy, dummy, torch.zeros_like(dummy)),
-            str(path),
-            input_names=list(_INPUTS),
-            output_names=["hidden"],
-            dynamic_axes=axes,
-            opset_version=OPSET,
-            dynamo=False,  # the dynamo exporter needs onnxscript, which is not in the pinned stack
-        )
-    prompts = {k: v for k, v in (st.prompts or {}).items() if v}
-    return int(st.max_seq_length or 512), prompts
-
-
-def _hidden_module() -> type:
-    import torch
-
-    class Hidden(torch.nn.Module):
-        def __init__(self, bert: torch.nn.Module) -> None:
-            super().__init__()
-            self.bert = bert
-
-        def forward(
-            self,
-            input_ids: torch.Tensor,
-            attention_mask: torch.Tensor,
-            token_type_ids: torch.Tensor,
-        ) -> torch.Tensor:
-            out = self.bert(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-            )
-            return out.last_hidden_state  # type: ignore[no-any-return]
-
-    return Hidden
 
 
 def quantised_matmuls(graph: Any) -> list[str]:
