@@ -13,6 +13,7 @@ import pytest
 from outcome_matcher import services
 from outcome_matcher.config import Settings
 from outcome_matcher.encoders import Encoder
+from outcome_matcher.errors import InputError
 from outcome_matcher.learning.remember import (
     fit_memory,
     load_memory,
@@ -128,6 +129,9 @@ def test_memory_rebuilds_when_decisions_change(env: Env) -> None:
     _decide(env, "uni-c", module, ids[0])
     assert refresh_memories(env.store, env.matcher, data_dir, seen) == [FRAMEWORK]
     assert len(env.matcher.memories[FRAMEWORK][0]) == before + 1
+    memory_path(data_dir, FRAMEWORK).write_text("{not json", encoding="utf-8")
+    with pytest.raises(InputError, match="unreadable decision memory"):
+        load_memory(env.store, env.matcher, data_dir, FRAMEWORK)
     memory_path(data_dir, FRAMEWORK).unlink()
     assert not load_memory(env.store, env.matcher, data_dir, FRAMEWORK)
     assert FRAMEWORK not in env.matcher.memories

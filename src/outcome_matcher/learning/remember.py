@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from outcome_matcher.errors import InputError
 from outcome_matcher.learning.decided import DecidedCandidate, decided_candidates
 from outcome_matcher.learning.recalibrate import MIN_EACH, check_enough, split_by_programme
 from outcome_matcher.retrieval.matcher import Matcher
@@ -173,7 +174,13 @@ def load_memory(store: Store, matcher: Matcher, data_dir: Path, framework: str) 
     if not path.is_file():
         matcher.memories.pop(framework, None)
         return False
-    fusion = Fusion.load(path)
+    try:
+        fusion = Fusion.load(path)
+    except (ValueError, KeyError, TypeError) as exc:  # JSONDecodeError is a ValueError
+        raise InputError(
+            f"unreadable decision memory {path}: {exc}; refit it with calibrate --memory",
+            file=str(path),
+        ) from exc
     matcher.memories.pop(framework, None)  # the features come from the model's own ranking
     decided = decided_candidates(store, matcher, framework)
     matcher.memories[framework] = (build_memory(matcher, decided), fusion)
